@@ -1,0 +1,5 @@
+"""`python -m builder` runs the `course` command."""
+
+from .adapters.cli import main
+
+main()

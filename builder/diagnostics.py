@@ -1,0 +1,141 @@
+"""Diagnostics: the one form in which every content problem reaches a person.
+
+A diagnostic prints as ``path:line:col: severity[code]: message`` followed by an indented
+``hint:`` line, the form editors and CI annotations understand. Codes are stable: each one is
+documented in ``CODES`` below and on the site's error reference.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+CODES: dict[str, str] = {
+    # reading files
+    "not-utf8": "The file is not valid UTF-8 text.",
+    "file-too-large": "The file is larger than a content file can reasonably be.",
+    "empty-file": "The file holds no YAML document.",
+    "yaml-syntax": "The file is not valid YAML.",
+    "yaml-tab": "A tab character is used for indentation, which YAML forbids.",
+    "duplicate-key": "A key appears twice in the same mapping.",
+    "multiple-documents": "The file holds more than one YAML document.",
+    "not-a-mapping": "The top level of a content file is not a mapping of keys to values.",
+    "yaml-tag": "The file uses a YAML tag (`!...`); tags could construct objects and are refused.",
+    "yaml-too-large": "Aliases expand into more nodes than a content file may hold.",
+    "yaml-too-deep": "Values are nested deeper than a content file may be.",
+    "complex-key": "A key is a list or mapping instead of plain text.",
+    # checking one file against the model
+    "missing-kind": "The file has no `kind` key, so it is unclear what it describes.",
+    "unknown-kind": "The `kind` is not one of the content kinds.",
+    "unknown-key": "A key is not a field of this kind of content.",
+    "missing-field": "A required field is missing.",
+    "wrong-type": "A value has the wrong type (e.g. a list where text is expected).",
+    "invalid-value": "A value has the right type but is not allowed (pattern, range, choices).",
+    # checking the course as a whole
+    "duplicate-id": "Two things that must have distinct ids share one.",
+    "unknown-reference": "An id refers to something that does not exist.",
+    "missing-item": "A module lists an item that no content file defines.",
+    "missing-course": "No `kind: course` file was found.",
+    "multiple-courses": "More than one `kind: course` file was found.",
+    "item-listed-twice": "An item is listed by more than one module, or twice by one.",
+    # pedagogy (warnings; errors under --strict)
+    "unlisted-item": "An item is not listed in any module, so learners never see it.",
+    "unreachable-step": "A case step cannot be reached from the start step.",
+    "missing-feedback": "An answer option has no feedback.",
+    "single-choice-answers": "A single-choice question does not have exactly one right option.",
+    "no-correct-option": "A question has no right option.",
+    # commands
+    "no-content": "The content folder does not exist or holds no YAML files.",
+    "template-error": "A template failed to render.",
+    "file-exists": "A file that would be written already exists.",
+}
+
+
+@dataclass(frozen=True, order=True)
+class Position:
+    """A place in a file; line and column are 1-based."""
+
+    path: str
+    line: int = 1
+    column: int = 1
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem found in the content, with where it is and what to do about it."""
+
+    code: str
+    message: str
+    position: Position
+    hint: str = ""
+    severity: Severity = "error"
+    sort_key: tuple[str, int, int, str, str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.code not in CODES:  # a bug, not a content problem
+            raise ValueError(f"undocumented diagnostic code {self.code!r}")
+        key = (
+            self.position.path,
+            self.position.line,
+            self.position.column,
+            self.code,
+            self.message,
+        )
+        object.__setattr__(self, "sort_key", key)
+
+    def format(self, cwd: Path | None = None) -> str:
+        """The printed form: ``path:line:col: severity[code]: message`` plus a hint line."""
+        path = display_path(self.position.path, cwd)
+        head = (
+            f"{path}:{self.position.line}:{self.position.column}: "
+            f"{self.severity}[{self.code}]: {self.message}"
+        )
+        return f"{head}\n    hint: {self.hint}" if self.hint else head
+
+    def as_error(self) -> Diagnostic:
+        """The same diagnostic, raised to an error (``--strict``)."""
+        if self.severity == "error":
+            return self
+        return Diagnostic(self.code, self.message, self.position, self.hint, "error")
+
+
+def display_path(path: str, cwd: Path | None = None) -> str:
+    """A path relative to the current directory when it lies below it, else as given."""
+    base = cwd or Path.cwd()
+    try:
+        return Path(os.path.relpath(path, base)).as_posix() if Path(path).is_absolute() else path
+    except ValueError:  # another drive on Windows
+        return path
+
+
+def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Sorted by file, line, column, then code; exact duplicates removed."""
+    unique = {d.sort_key + (d.severity, d.hint): d for d in diagnostics}
+    return sorted(unique.values(), key=lambda d: d.sort_key)
+
+
+def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
+    return any(d.severity == "error" for d in diagnostics)
+
+
+class ContentError(Exception):
+    """Raised when content problems stop a command; carries every diagnostic found."""
+
+    exit_code = 1
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
+        self.diagnostics = sort_diagnostics(diagnostics)
+        super().__init__(f"{len(self.diagnostics)} content problem(s)")
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """A 'did you mean' suffix naming the closest candidate, or an empty string."""
+    import difflib
+
+    close = difflib.get_close_matches(word, sorted(candidates), n=1, cutoff=0.6)
+    return f"did you mean `{close[0]}`?" if close else ""

@@ -1,0 +1,346 @@
+"""Read YAML files into plain data plus a map of source positions.
+
+The file is parsed into YAML *events* (libyaml when available) and the tree is assembled here,
+never by PyYAML's constructors. That gives us, in one pass and with bounded cost:
+
+- positions for every key and value, so later stages can point at ``path:line:col``;
+- duplicate keys, multiple documents and tags reported instead of silently accepted;
+- no object construction at all: a ``!!python/object`` tag is refused, never executed;
+- limits on nesting depth and alias expansion, so a hostile file fails fast.
+
+Scalars are resolved with the YAML 1.2 core schema (``no`` stays the text "no").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .diagnostics import Diagnostic, Position
+
+MAX_FILE_BYTES = 1_000_000
+MAX_DEPTH = 50
+MAX_NODES = 200_000
+
+PathKey = tuple[str | int, ...]
+
+_Parser: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_CORE_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+    "!",
+}
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"^[-+]?[0-9]+$")
+_INT_OCT = re.compile(r"^0o[0-7]+$")
+_INT_HEX = re.compile(r"^0x[0-9a-fA-F]+$")
+_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+_FLOAT_SPECIAL = {
+    ".inf": float("inf"),
+    "+.inf": float("inf"),
+    "-.inf": float("-inf"),
+    ".nan": float("nan"),
+}
+
+
+@dataclass
+class Loaded:
+    """A content file read into plain data, with the position of every value and key."""
+
+    path: str
+    data: Any = None
+    values: dict[PathKey, Position] = field(default_factory=dict)
+    keys: dict[PathKey, Position] = field(default_factory=dict)
+
+    def position(self, at: PathKey) -> Position:
+        """The position of the value at ``at``, or of its nearest ancestor that has one."""
+        for n in range(len(at), -1, -1):
+            found = self.values.get(at[:n])
+            if found is not None:
+                return found
+        return Position(self.path)
+
+    def key_position(self, at: PathKey) -> Position:
+        """Where the key of the value at ``at`` is written (falls back to the value)."""
+        return self.keys.get(at) or self.position(at)
+
+
+class LoadError(Exception):
+    """Internal: stops assembling a file at the first problem that makes the rest meaningless."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
+def load_file(path: Path | str) -> tuple[Loaded | None, list[Diagnostic]]:
+    """Read one YAML file; returns the data, or None and the diagnostics that explain why not."""
+    name = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        return None, [_diag("no-content", f"cannot read file: {exc.strerror}", Position(name))]
+    if len(raw) > MAX_FILE_BYTES:
+        return None, [
+            _diag(
+                "file-too-large",
+                f"file is {len(raw):,} bytes; content files are limited to {MAX_FILE_BYTES:,}",
+                Position(name),
+                "split it into several items",
+            )
+        ]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before.rsplit(b"\n", 1)[-1].decode("utf-8", "replace")) + 1
+        return None, [
+            _diag(
+                "not-utf8",
+                f"byte 0x{raw[exc.start]:02x} is not valid UTF-8",
+                Position(name, line, column),
+                "save the file as UTF-8 (most editors offer this under 'Save with encoding')",
+            )
+        ]
+    return load_text(text, name)
+
+
+def load_text(text: str, name: str) -> tuple[Loaded | None, list[Diagnostic]]:
+    """Parse YAML text already decoded; ``name`` is the path used in diagnostics."""
+    try:
+        loaded = _Assembler(name, text).run()
+    except LoadError as exc:
+        return None, [exc.diagnostic]
+    except yaml.MarkedYAMLError as exc:
+        return None, [_syntax_diagnostic(exc, text, name)]
+    except yaml.YAMLError as exc:  # unmarked reader errors (e.g. control characters)
+        return None, [_diag("yaml-syntax", str(exc), Position(name), _SYNTAX_HINT)]
+    return loaded, []
+
+
+_SYNTAX_HINT = "check the indentation and quoting around this place"
+
+
+def _diag(code: str, message: str, position: Position, hint: str = "") -> Diagnostic:
+    return Diagnostic(code, message, position, hint)
+
+
+def _at(name: str, mark: Any) -> Position:
+    return Position(name, mark.line + 1, mark.column + 1)
+
+
+def _syntax_diagnostic(exc: yaml.MarkedYAMLError, text: str, name: str) -> Diagnostic:
+    mark = exc.problem_mark or exc.context_mark
+    position = _at(name, mark) if mark is not None else Position(name)
+    lines = text.splitlines()
+    if mark is not None and mark.line < len(lines):
+        line = lines[mark.line]
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent or line[mark.column : mark.column + 1] == "\t":
+            column = (indent.index("\t") if "\t" in indent else mark.column) + 1
+            return _diag(
+                "yaml-tab",
+                "tab character in indentation",
+                Position(name, mark.line + 1, column),
+                "YAML indents with spaces only: replace the tab with spaces",
+            )
+    problem = exc.problem or "invalid YAML"
+    if exc.context:
+        problem = f"{problem} ({exc.context})"
+    return _diag("yaml-syntax", problem, position, _SYNTAX_HINT)
+
+
+def _resolve(value: str, event: Any) -> Any:
+    """The YAML 1.2 core-schema value of a plain scalar; quoted scalars stay text."""
+    if event.style or event.implicit == (False, True) or event.tag == "!":
+        return value
+    if _NULL.match(value):
+        return None
+    if value in _BOOL:
+        return _BOOL[value]
+    if _INT.match(value):
+        return int(value)
+    if _INT_OCT.match(value):
+        return int(value[2:], 8)
+    if _INT_HEX.match(value):
+        return int(value[2:], 16)
+    if _FLOAT.match(value):
+        return float(value)
+    if value.lower() in _FLOAT_SPECIAL:
+        return _FLOAT_SPECIAL[value.lower()]
+    return value
+
+
+@dataclass
+class _Frame:
+    container: dict[str, Any] | list[Any]
+    at: PathKey
+    pending_key: str | None = None
+    key_seen: dict[str, Position] = field(default_factory=dict)
+    nodes: int = 1
+    anchor: str | None = None
+
+
+class _Assembler:
+    """Builds plain data from the event stream, enforcing the limits above."""
+
+    def __init__(self, name: str, text: str) -> None:
+        self.name = name
+        self.text = text
+        self.loaded = Loaded(name)
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.nodes = 0
+        self.stack: list[_Frame] = []
+        self.documents = 0
+        self.root: Any = None
+        self.root_set = False
+
+    def fail(self, code: str, message: str, mark: Any, hint: str) -> None:
+        raise LoadError(_diag(code, message, _at(self.name, mark), hint))
+
+    def run(self) -> Loaded:
+        for event in yaml.parse(self.text, Loader=_Parser):
+            self.handle(event)
+        if not self.root_set or self.root is None:
+            raise LoadError(
+                _diag(
+                    "empty-file",
+                    "the file holds no YAML document",
+                    Position(self.name),
+                    "start with `kind:` and the fields of that kind (see `course new --help`)",
+                )
+            )
+        if not isinstance(self.root, dict):
+            found = "a list" if isinstance(self.root, list) else "a single value"
+            raise LoadError(
+                _diag(
+                    "not-a-mapping",
+                    f"the top level is {found}, not a mapping of keys to values",
+                    self.loaded.position(()),
+                    "write the file as `key: value` lines, starting with `kind:`",
+                )
+            )
+        self.loaded.data = self.root
+        return self.loaded
+
+    def handle(self, event: Any) -> None:
+        if isinstance(event, yaml.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                self.fail(
+                    "multiple-documents",
+                    "a second YAML document starts here",
+                    event.start_mark,
+                    "put one item per file; remove the `---` line and split the file",
+                )
+        elif isinstance(event, yaml.ScalarEvent):
+            self.check_tag(event)
+            self.check_anchor(event)
+            self.add(_resolve(event.value, event), event, 1)
+        elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            self.check_tag(event)
+            self.check_anchor(event)
+            if len(self.stack) >= MAX_DEPTH:
+                self.fail(
+                    "yaml-too-deep",
+                    f"values are nested more than {MAX_DEPTH} levels deep",
+                    event.start_mark,
+                    "content files never need this much nesting; flatten the structure",
+                )
+            container: dict[str, Any] | list[Any] = (
+                {} if isinstance(event, yaml.MappingStartEvent) else []
+            )
+            at = self.add(container, event, 0)
+            self.stack.append(_Frame(container, at, anchor=event.anchor))
+        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            frame = self.stack.pop()
+            if frame.anchor:
+                self.anchors[frame.anchor] = (frame.container, frame.nodes)
+            if self.stack:
+                self.stack[-1].nodes += frame.nodes
+        elif isinstance(event, yaml.AliasEvent):
+            if event.anchor not in self.anchors:
+                self.fail("yaml-syntax", f"unknown alias *{event.anchor}", event.start_mark, "")
+            value, size = self.anchors[event.anchor]
+            self.add(value, event, size)
+
+    def check_tag(self, event: Any) -> None:
+        tag = event.tag
+        if tag is not None and tag not in _CORE_TAGS:
+            self.fail(
+                "yaml-tag",
+                f"YAML tag `{tag.replace('tag:yaml.org,2002:', '!!')}` is not allowed",
+                event.start_mark,
+                "content files hold plain text, numbers, lists and mappings; remove the tag",
+            )
+
+    def check_anchor(self, event: Any) -> None:
+        if event.anchor and isinstance(event, yaml.ScalarEvent):
+            self.anchors[event.anchor] = (_resolve(event.value, event), 1)
+
+    def add(self, value: Any, event: Any, size: int) -> PathKey:
+        """Place a value in the current container; returns its path."""
+        self.nodes += size
+        if self.nodes > MAX_NODES:
+            self.fail(
+                "yaml-too-large",
+                f"the file expands to more than {MAX_NODES:,} values",
+                event.start_mark,
+                "aliases (`*name`) are multiplying the data; write the values out or remove them",
+            )
+        position = _at(self.name, event.start_mark)
+        if not self.stack:
+            if self.root_set:  # a second root in one document cannot happen; guard anyway
+                self.fail("multiple-documents", "a second document", event.start_mark, "")
+            self.root, self.root_set = value, True
+            self.loaded.values[()] = position
+            return ()
+        frame = self.stack[-1]
+        frame.nodes += size
+        container = frame.container
+        if isinstance(container, list):
+            at = (*frame.at, len(container))
+            container.append(value)
+            self.loaded.values[at] = position
+            return at
+        if frame.pending_key is None:
+            if isinstance(value, dict | list):
+                self.fail(
+                    "complex-key",
+                    "a key must be plain text, not a list or mapping",
+                    event.start_mark,
+                    "write keys as `name:`",
+                )
+            key = "" if value is None else str(value)
+            if isinstance(value, bool):
+                key = str(value).lower()
+            first = frame.key_seen.get(key)
+            if first is not None:
+                self.fail(
+                    "duplicate-key",
+                    f"key `{key}` appears twice in this mapping",
+                    event.start_mark,
+                    f"it was first given at line {first.line}; keep one of them",
+                )
+            frame.key_seen[key] = position
+            frame.pending_key = key
+            return frame.at
+        key = frame.pending_key
+        frame.pending_key = None
+        at = (*frame.at, key)
+        container[key] = value
+        self.loaded.values[at] = position
+        self.loaded.keys[at] = frame.key_seen[key]
+        return at

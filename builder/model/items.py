@@ -1,0 +1,193 @@
+"""The item kinds a module is made of: cases, role plays, drills, quizzes and pages."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from .common import Approach, Facilitator, Id, Markdown, Minutes, Strict, Text
+
+
+class ItemBase(Strict):
+    """Fields every item has, whatever its kind."""
+
+    id: Id
+    title: Text = Field(description="The item's title, shown as its page heading.")
+    summary: Markdown | None = Field(
+        default=None, description="One or two sentences introducing the item."
+    )
+    minutes: Minutes | None = Field(default=None, description="Estimated self-study time.")
+    facilitator: Facilitator = Field(
+        default_factory=Facilitator, description="Workshop notes for trainers."
+    )
+
+
+# --- case: a branching story -------------------------------------------------------------
+
+
+class Choice(Strict):
+    """One thing the learner can decide at a decision point."""
+
+    id: Id
+    text: Text = Field(description="What the manager says or does, as the learner sees it.")
+    consequence: Markdown = Field(description="What happens next because of this choice.")
+    next: Id | None = Field(
+        default=None, description="The step this choice leads to; omit to stay on the story's end."
+    )
+    approach: Approach | None = Field(
+        default=None, description="The approach this choice really is, if it is one of the six."
+    )
+    best: bool = Field(default=False, description="Whether this is the choice the case teaches.")
+
+
+class Step(Strict):
+    """A step of a case: some narrative, then either choices or an ending."""
+
+    id: Id
+    title: Text | None = Field(default=None, description="A short heading for the step.")
+    text: Markdown = Field(description="The narrative of this step.")
+    choices: list[Choice] = Field(
+        default_factory=list,
+        description="The decision point. A step without choices is an ending.",
+    )
+    debrief: Markdown | None = Field(
+        default=None, description="For endings: what the learner should take away."
+    )
+
+
+class Case(ItemBase):
+    """A case story told in steps, with decision points and per-choice consequences."""
+
+    kind: Literal["case"] = Field(description="Always `case`.")
+    start: Id = Field(description="The id of the first step.")
+    steps: list[Step] = Field(min_length=1, description="The steps, in any order.")
+
+
+# --- roleplay: look-alike versus coaching ------------------------------------------------
+
+
+class Role(Strict):
+    """A part someone plays in a role play."""
+
+    id: Id
+    name: Text = Field(description="The role's name, e.g. `Sales manager`.")
+    brief: Markdown = Field(description="What the person playing this role is told.")
+    private: Markdown | None = Field(
+        default=None, description="What only this role knows (printed on their card only)."
+    )
+
+
+class Line(Strict):
+    """One turn in a scripted conversation."""
+
+    role: Id = Field(description="The id of the role speaking.")
+    text: Text = Field(description="What they say.")
+
+
+class Conversation(Strict):
+    """A scripted version of the conversation, with a comment on what it shows."""
+
+    lines: list[Line] = Field(min_length=1, description="The conversation, turn by turn.")
+    commentary: Markdown = Field(description="What this version shows, and why.")
+
+
+class ObserverChecklist(Strict):
+    """What an observer listens for during a role play."""
+
+    coaching: list[Text] = Field(min_length=1, description="Behaviours that are coaching.")
+    lookalike: list[Text] = Field(
+        min_length=1, description="Behaviours of the look-alike approach."
+    )
+
+
+class RolePlay(ItemBase):
+    """A role play contrasting a look-alike conversation with a real coaching one."""
+
+    kind: Literal["roleplay"] = Field(description="Always `roleplay`.")
+    lookalike: Approach = Field(description="The approach that is mistaken for coaching here.")
+    setting: Markdown = Field(description="The situation, read to everyone before starting.")
+    roles: list[Role] = Field(min_length=2, description="The roles, with their briefs.")
+    lookalike_version: Conversation = Field(
+        description="The conversation as the look-alike approach."
+    )
+    coaching_version: Conversation = Field(description="The same conversation, coached.")
+    observer: ObserverChecklist = Field(description="The observer's checklist.")
+    debrief: list[Text] = Field(min_length=1, description="Debrief questions for the group.")
+
+
+# --- drill: classify statements ---------------------------------------------------------
+
+
+class Statement(Strict):
+    """Something a manager says or does, to be classified into one approach."""
+
+    id: Id
+    text: Text = Field(description="The statement, as a manager would say or do it.")
+    approach: Approach = Field(description="The approach it really is.")
+    rationale: Markdown = Field(description="Why it is that approach (and not a look-alike).")
+
+
+class Drill(ItemBase):
+    """A classification drill: sort statements into the six approaches."""
+
+    kind: Literal["drill"] = Field(description="Always `drill`.")
+    instructions: Markdown | None = Field(
+        default=None, description="What the learner is asked to do."
+    )
+    statements: list[Statement] = Field(min_length=1, description="The statements to classify.")
+
+
+# --- quiz: single and multiple choice ---------------------------------------------------
+
+
+class Option(Strict):
+    """An answer option, with the feedback a learner sees when choosing it."""
+
+    id: Id
+    text: Text = Field(description="The option as shown.")
+    correct: bool = Field(default=False, description="Whether this option is a right answer.")
+    feedback: Markdown | None = Field(
+        default=None,
+        description="Why this option is right or wrong, e.g. 'This is managing because...'.",
+    )
+    approach: Approach | None = Field(
+        default=None, description="The approach this option names or describes, if any."
+    )
+
+
+class Question(Strict):
+    """A single- or multiple-choice question."""
+
+    id: Id
+    type: Literal["single", "multiple"] = Field(
+        default="single", description="`single`: one right option; `multiple`: one or more."
+    )
+    prompt: Markdown = Field(description="The question.")
+    approach: Approach | None = Field(
+        default=None, description="The approach the right answer is, for the confusion profile."
+    )
+    options: list[Option] = Field(min_length=2, description="The answer options.")
+    explanation: Markdown | None = Field(
+        default=None, description="Shown after answering, whatever the answer."
+    )
+
+
+class Quiz(ItemBase):
+    """A quiz; with a pass mark it is graded (the final assessment is one)."""
+
+    kind: Literal["quiz"] = Field(description="Always `quiz`.")
+    pass_mark: int | None = Field(
+        default=None, ge=1, le=100, description="Percent needed to pass; makes the quiz graded."
+    )
+    questions: list[Question] = Field(min_length=1, description="The questions, in order.")
+
+
+# --- page: free text --------------------------------------------------------------------
+
+
+class Page(ItemBase):
+    """A page of free Markdown text (an introduction, a reading, a worked example)."""
+
+    kind: Literal["page"] = Field(description="Always `page`.")
+    body: Markdown = Field(description="The page's text.")

@@ -1,0 +1,255 @@
+"""Render validated content into pages (path + Markdown text) through the Jinja2 templates.
+
+Nothing here touches the disk except reading templates: the result is a list of pages in
+memory plus the navigation and the machine-readable course index, for any adapter to use.
+
+Text from content files reaches the page in exactly two ways, both escaped:
+- Markdown fields go through markdown-it-py with raw HTML disabled (``md``, ``md_inline``);
+- plain text goes through Jinja's autoescape, or ``md_text`` where it sits in Markdown syntax
+  (headings, link labels), which escapes both HTML and Markdown punctuation.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from .diagnostics import ContentError, Diagnostic, Position
+from .model import Case, Drill, Item, Module, Quiz, RolePlay, Step
+from .model.common import Approach
+from .validate import Content
+
+SCHEMA_VERSION = 1
+APPROACH_ORDER = [a.value for a in Approach]
+
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+_markdown.validateLink = lambda url: not re.match(r"^\s*(javascript|vbscript|data):", url, re.I)
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+
+
+@dataclass(frozen=True)
+class Page:
+    """A generated page: its path below the site root (e.g. ``module/item.md``) and text."""
+
+    path: str
+    title: str
+    text: str
+
+
+@dataclass
+class NavEntry:
+    """One entry of the site navigation: a page, or a section holding entries."""
+
+    title: str
+    path: str | None = None
+    children: list[NavEntry] = field(default_factory=list)
+
+    def to_mkdocs(self) -> dict[str, Any]:
+        """The entry in MkDocs' ``nav`` form; titles are HTML-escaped for the theme."""
+        title = html.escape(self.title, quote=False)
+        if self.path is not None:
+            return {title: self.path}
+        return {title: [child.to_mkdocs() for child in self.children]}
+
+
+@dataclass
+class Rendered:
+    """Everything the render stage produces."""
+
+    pages: list[Page]
+    nav: list[NavEntry]
+    course_json: str
+    question_count: int
+
+
+def md(text: str | None) -> Markup:
+    """Markdown to HTML, raw HTML disabled (shown as text)."""
+    return Markup(_markdown.render(text or ""))
+
+
+def md_inline(text: str | None) -> Markup:
+    """Inline Markdown to HTML (no paragraphs), raw HTML disabled."""
+    return Markup(_markdown.renderInline(text or ""))
+
+
+def md_text(text: str) -> Markup:
+    """Plain text made safe inside Markdown syntax: HTML and Markdown punctuation escaped."""
+    escaped = html.escape(" ".join(text.split()), quote=False)
+    return Markup(_MD_SPECIAL.sub(r"\\\1", escaped))
+
+
+def item_path(module: Module, item: Item) -> str:
+    return f"{module.id}/{item.id}.md"
+
+
+def url_of(path: str) -> str:
+    """The site-relative URL MkDocs gives a page (``use_directory_urls``)."""
+    if path == "index.md":
+        return ""
+    if path.endswith("/index.md"):
+        return path[: -len("index.md")]
+    return path[: -len(".md")] + "/"
+
+
+def story_order(case: Case) -> list[Step]:
+    """A case's steps in reading order: breadth-first from the start, then any unreachable."""
+    by_id = {step.id: step for step in case.steps}
+    order: list[Step] = []
+    queue = [case.start]
+    while queue:
+        step = by_id.get(queue.pop(0))
+        if step is None or step in order:
+            continue
+        order.append(step)
+        queue.extend(choice.next for choice in step.choices if choice.next)
+    return order + [step for step in case.steps if step not in order]
+
+
+def make_environment(templates: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(md=md, md_inline=md_inline, md_text=md_text, url=url_of)
+    env.globals.update(approach_order=APPROACH_ORDER, story_order=story_order)
+    return env
+
+
+def render(content: Content, templates: Path) -> Rendered:
+    """All pages of the course, the navigation and ``course.json``."""
+    env = make_environment(templates)
+    course = content.course
+    names = {a.value: a.value.replace("-", " ").capitalize() for a in Approach}
+    names.update({a.value: info.name for a, info in course.approaches.items()})
+    common = {"course": course, "approach_names": names}
+    pages: list[Page] = []
+    nav: list[NavEntry] = [NavEntry("Home", "index.md")]
+
+    def add(template: str, path: str, title: str, **context: Any) -> None:
+        try:
+            text = env.get_template(template).render(**common, page_path=path, **context)
+        except jinja2.TemplateError as exc:
+            raise ContentError([_template_diagnostic(exc, templates, template)]) from exc
+        pages.append(Page(path, title, text))
+
+    add("home.md.j2", "index.md", course.title, content=content)
+    for number, module in enumerate(content.modules, start=1):
+        items = content.items_of(module)
+        overview = f"{module.id}/index.md"
+        add(
+            "module.md.j2",
+            overview,
+            module.title,
+            module=module,
+            number=number,
+            items=[(item, f"{item.id}.md") for item in items],
+        )
+        section = NavEntry(f"{number}. {module.title}", children=[NavEntry("Overview", overview)])
+        for item in items:
+            path = item_path(module, item)
+            add(f"{item.kind}.md.j2", path, item.title, item=item, module=module)
+            section.children.append(NavEntry(item.title, path))
+        nav.append(section)
+    if course.approaches:
+        add("glossary.md.j2", "glossary.md", "Glossary")
+        nav.append(NavEntry("Glossary", "glossary.md"))
+    if course.sources:
+        add("sources.md.j2", "sources.md", "Sources")
+        nav.append(NavEntry("Sources", "sources.md"))
+    index = course_index(content)
+    questions = sum(len(i["questions"]) for m in index["modules"] for i in m["items"])
+    text = json.dumps(index, indent=1, ensure_ascii=False) + "\n"
+    return Rendered(pages, nav, text, questions)
+
+
+def course_index(content: Content) -> dict[str, Any]:
+    """``course.json``: modules, items, question ids, kinds and approaches, for scripts."""
+    course = content.course
+    modules = []
+    for module in content.modules:
+        items = []
+        for item in content.items_of(module):
+            entry: dict[str, Any] = {
+                "id": item.id,
+                "kind": item.kind,
+                "title": item.title,
+                "url": url_of(item_path(module, item)),
+                "questions": _questions(item),
+            }
+            if isinstance(item, Quiz) and item.pass_mark is not None:
+                entry["pass_mark"] = item.pass_mark
+            if isinstance(item, RolePlay):
+                entry["lookalike"] = item.lookalike.value
+            items.append(entry)
+        modules.append(
+            {
+                "id": module.id,
+                "title": module.title,
+                "minutes": module.minutes,
+                "url": url_of(f"{module.id}/index.md"),
+                "items": items,
+            }
+        )
+    data = {
+        "schema_version": SCHEMA_VERSION,
+        "id": course.id,
+        "title": course.title,
+        "approaches": APPROACH_ORDER,
+        "modules": modules,
+    }
+    return data
+
+
+def _questions(item: Item) -> list[dict[str, Any]]:
+    """Every answerable thing in an item, with an id that is stable across rebuilds."""
+    if isinstance(item, Quiz):
+        return [
+            {
+                "id": f"{item.id}/{q.id}",
+                "type": q.type,
+                "approach": q.approach.value if q.approach else None,
+                "options": [o.id for o in q.options],
+                "correct": [o.id for o in q.options if o.correct],
+            }
+            for q in item.questions
+        ]
+    if isinstance(item, Drill):
+        return [
+            {"id": f"{item.id}/{s.id}", "type": "classify", "approach": s.approach.value}
+            for s in item.statements
+        ]
+    if isinstance(item, Case):
+        return [
+            {
+                "id": f"{item.id}/{step.id}",
+                "type": "decision",
+                "options": [c.id for c in step.choices],
+                "correct": [c.id for c in step.choices if c.best],
+            }
+            for step in item.steps
+            if step.choices
+        ]
+    return []
+
+
+def _template_diagnostic(exc: jinja2.TemplateError, templates: Path, name: str) -> Diagnostic:
+    line = getattr(exc, "lineno", None) or 1
+    filename = getattr(exc, "filename", None) or str(templates / name)
+    return Diagnostic(
+        "template-error",
+        f"template failed: {exc.message or type(exc).__name__}",
+        Position(filename, line, 1),
+        "fix the template; every variable it uses must exist (StrictUndefined)",
+    )

@@ -1,0 +1,86 @@
+"""`course new`: a commented skeleton for a new item, listed in its module."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import jinja2
+
+from .diagnostics import ContentError, Diagnostic, Position
+from .load import load_file
+from .model import ITEM_KINDS
+from .model.common import ID_PATTERN
+from .validate import Document, check_document, find_content_files
+
+KINDS = list(ITEM_KINDS)
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "new"
+SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema" / "content.schema.json"
+
+
+def scaffold(content_dir: Path, kind: str, item_id: str, module_id: str) -> list[Path]:
+    """Write ``<module folder>/<id>.yml`` and append the id to the module's ``items``."""
+    where = Position(str(content_dir))
+    if not re.match(ID_PATTERN, item_id):
+        raise ContentError(
+            [Diagnostic("invalid-value", f"`{item_id}` is not a valid id", where,
+                        "ids use lower-case letters, digits and single hyphens, e.g. `kpi-review`")]
+        )
+    modules: dict[str, Document] = {}
+    for path in find_content_files(content_dir):
+        loaded, _problems = load_file(path)
+        if loaded is None:
+            continue
+        if loaded.data.get("id") == item_id:
+            raise ContentError(
+                [Diagnostic("duplicate-id", f"id `{item_id}` is already used",
+                            loaded.position(("id",)), "choose another id")]
+            )
+        document, _problems = check_document(loaded)
+        if document is not None and document.model.kind == "module":
+            modules[document.model.id] = document
+    module = modules.get(module_id)
+    if module is None:
+        raise ContentError(
+            [Diagnostic("unknown-reference", f"there is no module `{module_id}`", where,
+                        f"known modules: {', '.join(sorted(modules)) or 'none'}")]
+        )
+    target = Path(module.path).parent / f"{item_id}.yml"
+    if target.exists():
+        raise ContentError(
+            [Diagnostic("file-exists", f"{target} already exists", Position(str(target)),
+                        "choose another id, or edit the existing file")]
+        )
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    schema_path = Path(os.path.relpath(SCHEMA_FILE, target.parent.resolve())).as_posix()
+    text = env.get_template(f"{kind}.yml.j2").render(
+        kind=kind, id=item_id, schema_path=schema_path
+    )
+    target.write_text(text, encoding="utf-8")
+    module_path = Path(module.path)
+    module_path.write_text(_append_item(module, item_id), encoding="utf-8")
+    return [target, module_path]
+
+
+def _append_item(module: Document, item_id: str) -> str:
+    """The module file's text with ``item_id`` added at the end of ``items``, comments kept."""
+    text = Path(module.path).read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    items = module.loaded.data["items"]
+    value = module.loaded.position(("items",))
+    line = lines[value.line - 1]
+    if not items or line[value.column - 1 : value.column] == "[":  # flow style: [a, b]
+        start = value.column - 1
+        end = line.index("]", start) + 1 if "]" in line[start:] else len(line.rstrip("\n"))
+        listed = ", ".join([*items, item_id])
+        lines[value.line - 1] = f"{line[:start]}[{listed}]{line[end:]}"
+        return "".join(lines)
+    last = module.loaded.position(("items", len(items) - 1))
+    indent = " " * (last.column - 3) if last.column >= 3 else ""
+    lines.insert(last.line, f"{indent}- {item_id}\n")
+    return "".join(lines)

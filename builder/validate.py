@@ -1,0 +1,598 @@
+"""Turn loaded data into typed models, or into diagnostics that point at the exact place.
+
+Three layers, each collecting every problem before reporting:
+
+1. ``check_document``: one file against its kind's model (types, required and unknown keys);
+2. ``check_item``: rules inside one item (local ids, references between steps, pedagogy lint);
+3. ``check_course``: rules across files (ids, the course, modules and what they list).
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ValidationError
+
+from .diagnostics import Diagnostic, Position, did_you_mean, sort_diagnostics
+from .load import Loaded, PathKey, load_file
+from .model import ITEM_KINDS, MODELS, Case, Course, Drill, Item, Module, Quiz, RolePlay
+from .model.common import Approach
+
+CONTENT_SUFFIXES = (".yml", ".yaml")
+
+
+@dataclass
+class Document:
+    """A content file that passed its own checks: the model plus where it came from."""
+
+    loaded: Loaded
+    model: Course | Module | Item
+
+    @property
+    def path(self) -> str:
+        return self.loaded.path
+
+
+@dataclass
+class Content:
+    """A whole, validated course: what the render stage needs."""
+
+    course: Course
+    modules: list[Module]
+    items: dict[str, Item]
+    module_of: dict[str, Module]
+    documents: dict[str, Document] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def items_of(self, module: Module) -> list[Item]:
+        return [self.items[item_id] for item_id in module.items]
+
+
+# --- layer 1: one file against its model -----------------------------------------------
+
+
+def check_document(loaded: Loaded) -> tuple[Document | None, list[Diagnostic]]:
+    """Validate one loaded file against the model its ``kind`` names."""
+    data = loaded.data
+    kind = data.get("kind")
+    kinds = sorted(MODELS)
+    if kind is None:
+        return None, [
+            Diagnostic(
+                "missing-kind",
+                "the file has no `kind`",
+                loaded.position(()),
+                f"add a first line `kind: ...`, one of: {', '.join(kinds)}",
+            )
+        ]
+    if not isinstance(kind, str) or kind not in MODELS:
+        suggestion = did_you_mean(str(kind), kinds)
+        return None, [
+            Diagnostic(
+                "unknown-kind",
+                f"`kind: {kind}` is not a content kind",
+                loaded.position(("kind",)),
+                suggestion or f"use one of: {', '.join(kinds)}",
+            )
+        ]
+    model_class = MODELS[kind]
+    try:
+        model = model_class.model_validate(data)
+    except ValidationError as exc:
+        return None, [_from_pydantic(error, loaded, model_class) for error in exc.errors()]
+    return Document(loaded, typing.cast(Course | Module | Item, model)), []
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"`{str(value).lower()}`"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f'the text "{shown}"'
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+_EXPECTED = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "bool_type": "`true` or `false`",
+    "bool_parsing": "`true` or `false`",
+    "list_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+}
+
+
+def _label(loc: Sequence[str | int]) -> str:
+    """A readable name for a location: ``steps[2].choices[0].next``."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "the file"
+
+
+def _from_pydantic(error: Any, loaded: Loaded, model_class: type[BaseModel]) -> Diagnostic:
+    """One pydantic error, as a diagnostic at the place it concerns (by error type, not wording)."""
+    kind = error["type"]
+    loc: tuple[str | int, ...] = tuple(error["loc"])
+    if loc and loc[-1] == "[key]":  # a bad key of a dict field, e.g. an unknown approach
+        loc = loc[:-1]
+        key = loc[-1]
+        allowed = _allowed(model_class, loc[:-1], loaded.data, want_keys_of=loc[-2:-1])
+        return Diagnostic(
+            "invalid-value",
+            f"`{key}` is not allowed as a key of `{_label(loc[:-1])}`",
+            loaded.key_position(loc),
+            did_you_mean(str(key), allowed) or f"use one of: {', '.join(allowed)}",
+        )
+    where = _label(loc)
+    found = error.get("input")
+    if kind == "missing":
+        parent = loc[:-1]
+        name = loc[-1]
+        description = _field_description(model_class, loc)
+        return Diagnostic(
+            "missing-field",
+            f"missing required field `{name}`"
+            + (f" in `{_label(parent)}`" if parent else ""),
+            loaded.position(parent),
+            f"add `{name}:`" + (f" ({description})" if description else ""),
+        )
+    if kind == "extra_forbidden":
+        allowed = _allowed(model_class, loc[:-1], loaded.data)
+        return Diagnostic(
+            "unknown-key",
+            f"unknown key `{loc[-1]}`" + (f" in `{_label(loc[:-1])}`" if loc[:-1] else ""),
+            loaded.key_position(loc),
+            did_you_mean(str(loc[-1]), allowed) or f"allowed keys here: {', '.join(allowed)}",
+        )
+    position = loaded.position(loc)
+    if kind in _EXPECTED:
+        return Diagnostic(
+            "wrong-type",
+            f"`{where}` should be {_EXPECTED[kind]}, found {_describe(found)}",
+            position,
+            _type_hint(kind),
+        )
+    ctx = error.get("ctx") or {}
+    if kind == "string_pattern_mismatch":
+        return Diagnostic(
+            "invalid-value",
+            f"`{where}` {_describe(found)} is not a valid id",
+            position,
+            "ids use lower-case letters, digits and single hyphens, e.g. `kpi-review`",
+        )
+    if kind in {"enum", "literal_error"}:
+        choices = _choices(model_class, loc)
+        return Diagnostic(
+            "invalid-value",
+            f"`{where}` cannot be {_describe(found)}",
+            position,
+            did_you_mean(str(found), choices) or f"use one of: {', '.join(choices)}",
+        )
+    if kind in {"too_short", "string_too_short"}:
+        least = ctx.get("min_length", 1)
+        what = "characters" if kind == "string_too_short" else "entries"
+        return Diagnostic(
+            "invalid-value",
+            f"`{where}` is empty" if least == 1 else f"`{where}` needs at least {least} {what}",
+            position,
+            "fill it in, or remove the key if it is optional",
+        )
+    if kind in {"too_long", "string_too_long"}:
+        return Diagnostic(
+            "invalid-value",
+            f"`{where}` is too long (at most {ctx.get('max_length')})",
+            position,
+            "shorten it",
+        )
+    if kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
+        bound = {
+            "greater_than_equal": f"at least {ctx.get('ge')}",
+            "less_than_equal": f"at most {ctx.get('le')}",
+            "greater_than": f"more than {ctx.get('gt')}",
+            "less_than": f"less than {ctx.get('lt')}",
+        }[kind]
+        return Diagnostic(
+            "invalid-value", f"`{where}` must be {bound}, found {found}", position, "change it"
+        )
+    return Diagnostic(
+        "invalid-value",
+        f"`{where}`: {error['msg']}",
+        position,
+        "see the field reference for what this field accepts",
+    )
+
+
+def _type_hint(kind: str) -> str:
+    if kind == "string_type":
+        return "quote the value if it looks like a number, `true`/`false` or a list"
+    if kind == "list_type":
+        return "write a list as lines starting with `- `"
+    if kind in {"dict_type", "model_type", "model_attributes_type"}:
+        return "write a mapping as indented `key: value` lines"
+    return "change the value to the expected type"
+
+
+def _unwrap(annotation: Any) -> list[Any]:
+    """The concrete types inside Optional/Union/Annotated."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        out: list[Any] = []
+        for arg in typing.get_args(annotation):
+            if arg is not type(None):
+                out.extend(_unwrap(arg))
+        return out
+    return [annotation]
+
+
+def _type_at(model_class: type[BaseModel], loc: Sequence[str | int]) -> list[Any]:
+    """The possible types of the value at ``loc`` inside ``model_class``."""
+    current: list[Any] = [model_class]
+    for part in loc:
+        following: list[Any] = []
+        for candidate in current:
+            origin = typing.get_origin(candidate)
+            if isinstance(part, int) and origin is list:
+                following.extend(_unwrap(typing.get_args(candidate)[0]))
+            elif origin is dict:
+                following.extend(_unwrap(typing.get_args(candidate)[1]))
+            elif isinstance(candidate, type) and issubclass(candidate, BaseModel):
+                info = candidate.model_fields.get(str(part))
+                if info is not None:
+                    following.extend(_unwrap(info.annotation))
+        current = following
+    return current
+
+
+def _allowed(
+    model_class: type[BaseModel],
+    loc: Sequence[str | int],
+    data: Any,
+    want_keys_of: Sequence[str | int] = (),
+) -> list[str]:
+    """The keys allowed at ``loc`` (the fields of the model there, or a dict's key choices)."""
+    names: set[str] = set()
+    for candidate in _type_at(model_class, loc):
+        if typing.get_origin(candidate) is dict:
+            names.update(_enum_values(typing.get_args(candidate)[0]))
+        elif isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            names.update(candidate.model_fields)
+    return sorted(names)
+
+
+def _enum_values(annotation: Any) -> list[str]:
+    values: list[str] = []
+    for candidate in _unwrap(annotation):
+        if isinstance(candidate, type) and issubclass(candidate, Enum):
+            values.extend(str(member.value) for member in candidate)
+        elif typing.get_origin(candidate) is Literal:
+            values.extend(str(arg) for arg in typing.get_args(candidate))
+    return values
+
+
+def _choices(model_class: type[BaseModel], loc: Sequence[str | int]) -> list[str]:
+    return [value for t in _type_at(model_class, loc) for value in _enum_values(t)]
+
+
+def _field_description(model_class: type[BaseModel], loc: Sequence[str | int]) -> str:
+    for candidate in _type_at(model_class, loc[:-1]):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            info = candidate.model_fields.get(str(loc[-1]))
+            if info is not None and info.description:
+                return info.description.split(". ")[0].rstrip(".")
+    return ""
+
+
+# --- layer 2: rules inside one item ----------------------------------------------------
+
+
+def check_item(document: Document) -> list[Diagnostic]:
+    """Rules that need the whole item: unique local ids, step references, pedagogy lint."""
+    model = document.model
+    loaded = document.loaded
+    out: list[Diagnostic] = []
+    if isinstance(model, Case):
+        out += _unique_ids(loaded, "steps", [s.id for s in model.steps], "step")
+        step_ids = {s.id for s in model.steps}
+        if model.start not in step_ids:
+            out.append(_unknown_ref(loaded, ("start",), model.start, "step", step_ids))
+        for i, step in enumerate(model.steps):
+            at: PathKey = ("steps", i, "choices")
+            out += _unique_ids(loaded, at, [c.id for c in step.choices], "choice")
+            for j, choice in enumerate(step.choices):
+                if choice.next is not None and choice.next not in step_ids:
+                    out.append(
+                        _unknown_ref(loaded, (*at, j, "next"), choice.next, "step", step_ids)
+                    )
+        out += _unreachable_steps(loaded, model)
+    elif isinstance(model, RolePlay):
+        out += _unique_ids(loaded, "roles", [r.id for r in model.roles], "role")
+        role_ids = {r.id for r in model.roles}
+        for version in ("lookalike_version", "coaching_version"):
+            for j, line in enumerate(getattr(model, version).lines):
+                if line.role not in role_ids:
+                    at = (version, "lines", j, "role")
+                    out.append(_unknown_ref(loaded, at, line.role, "role", role_ids))
+    elif isinstance(model, Drill):
+        out += _unique_ids(loaded, "statements", [s.id for s in model.statements], "statement")
+    elif isinstance(model, Quiz):
+        out += _unique_ids(loaded, "questions", [q.id for q in model.questions], "question")
+        for i, question in enumerate(model.questions):
+            at = ("questions", i)
+            out += _unique_ids(loaded, (*at, "options"), [o.id for o in question.options], "option")
+            correct = sum(o.correct for o in question.options)
+            if question.type == "single" and correct != 1:
+                out.append(
+                    Diagnostic(
+                        "single-choice-answers",
+                        f"single-choice question `{question.id}` has {correct} right options",
+                        loaded.position(at),
+                        "mark exactly one option `correct: true`, or use `type: multiple`",
+                        "warning",
+                    )
+                )
+            elif question.type == "multiple" and correct == 0:
+                out.append(
+                    Diagnostic(
+                        "no-correct-option",
+                        f"question `{question.id}` has no right option",
+                        loaded.position(at),
+                        "mark at least one option `correct: true`",
+                        "warning",
+                    )
+                )
+            for j, option in enumerate(question.options):
+                if option.feedback is None:
+                    out.append(
+                        Diagnostic(
+                            "missing-feedback",
+                            f"option `{option.id}` of question `{question.id}` has no feedback",
+                            loaded.position((*at, "options", j)),
+                            "add `feedback:` saying why it is right or wrong "
+                            "('This is managing because...')",
+                            "warning",
+                        )
+                    )
+    return out
+
+
+def _unique_ids(
+    loaded: Loaded, at: PathKey | str, ids: list[str], what: str
+) -> list[Diagnostic]:
+    base: PathKey = (at,) if isinstance(at, str) else at
+    first: dict[str, int] = {}
+    out = []
+    for i, item_id in enumerate(ids):
+        if item_id in first:
+            earlier = loaded.position((*base, first[item_id], "id"))
+            out.append(
+                Diagnostic(
+                    "duplicate-id",
+                    f"{what} id `{item_id}` is used twice",
+                    loaded.position((*base, i, "id")),
+                    f"the first use is at line {earlier.line}; give each {what} its own id",
+                )
+            )
+        else:
+            first[item_id] = i
+    return out
+
+
+def _unknown_ref(
+    loaded: Loaded, at: PathKey, target: str, what: str, known: Iterable[str]
+) -> Diagnostic:
+    known_sorted = sorted(known)
+    return Diagnostic(
+        "unknown-reference",
+        f"there is no {what} `{target}`",
+        loaded.position(at),
+        did_you_mean(target, known_sorted)
+        or (f"known {what}s: {', '.join(known_sorted)}" if known_sorted else f"define the {what}"),
+    )
+
+
+def _unreachable_steps(loaded: Loaded, case: Case) -> list[Diagnostic]:
+    by_id = {s.id: s for s in case.steps}
+    seen: set[str] = set()
+    todo = [case.start] if case.start in by_id else []
+    while todo:
+        step_id = todo.pop()
+        if step_id in seen:
+            continue
+        seen.add(step_id)
+        todo.extend(c.next for c in by_id[step_id].choices if c.next in by_id)
+    return [
+        Diagnostic(
+            "unreachable-step",
+            f"step `{step.id}` cannot be reached from the start step `{case.start}`",
+            loaded.position(("steps", i)),
+            "point a choice's `next` at it, or remove the step",
+            "warning",
+        )
+        for i, step in enumerate(case.steps)
+        if step.id not in seen and case.start in by_id
+    ]
+
+
+# --- layer 3: the course as a whole ----------------------------------------------------
+
+
+def find_content_files(root: Path) -> list[Path]:
+    """Every YAML file below ``root``, in a stable order (sorted by path)."""
+    return sorted(p for p in root.rglob("*") if p.suffix in CONTENT_SUFFIXES and p.is_file())
+
+
+def check_files(paths: Iterable[Path]) -> tuple[list[Document], list[Diagnostic]]:
+    """Load and check each file on its own (layers 1 and 2)."""
+    documents: list[Document] = []
+    diagnostics: list[Diagnostic] = []
+    for path in paths:
+        loaded, problems = load_file(path)
+        diagnostics += problems
+        if loaded is None:
+            continue
+        document, problems = check_document(loaded)
+        diagnostics += problems
+        if document is not None:
+            documents.append(document)
+            diagnostics += check_item(document)
+    return documents, diagnostics
+
+
+def check_course(
+    documents: list[Document], root: Path, diagnostics: list[Diagnostic]
+) -> Content | None:
+    """Cross-file rules; returns the content when nothing fatal was found."""
+    out = diagnostics
+    by_id: dict[str, Document] = {}
+    courses = [d for d in documents if isinstance(d.model, Course)]
+    for document in documents:
+        if isinstance(document.model, Course):
+            continue
+        model_id = document.model.id
+        if model_id in by_id:
+            first = by_id[model_id]
+            out.append(
+                Diagnostic(
+                    "duplicate-id",
+                    f"id `{model_id}` is already used by {first.path}",
+                    document.loaded.position(("id",)),
+                    "ids are unique across the whole course; rename one of them",
+                )
+            )
+        else:
+            by_id[model_id] = document
+    if not courses:
+        out.append(
+            Diagnostic(
+                "missing-course",
+                "no file has `kind: course`",
+                Position(str(root)),
+                "add content/course.yml with the course title and the list of modules",
+            )
+        )
+        return None
+    for extra in courses[1:]:
+        out.append(
+            Diagnostic(
+                "multiple-courses",
+                f"a second course file; the course is already defined in {courses[0].path}",
+                extra.loaded.position(("kind",)),
+                "keep one `kind: course` file per content folder",
+            )
+        )
+    course_doc = courses[0]
+    course = typing.cast(Course, course_doc.model)
+    modules: list[Module] = []
+    module_ids = {k for k, d in by_id.items() if isinstance(d.model, Module)}
+    for i, module_id in enumerate(course.modules):
+        target = by_id.get(module_id)
+        if target is None or not isinstance(target.model, Module):
+            out.append(
+                _unknown_ref(course_doc.loaded, ("modules", i), module_id, "module", module_ids)
+            )
+        else:
+            modules.append(target.model)
+    items = {k: typing.cast(Item, d.model) for k, d in by_id.items() if d.model.kind in ITEM_KINDS}
+    module_of: dict[str, Module] = {}
+    for module in modules:
+        module_doc = by_id[module.id]
+        for i, item_id in enumerate(module.items):
+            at: PathKey = ("items", i)
+            if item_id not in items:
+                out.append(
+                    Diagnostic(
+                        "missing-item",
+                        f"module `{module.id}` lists `{item_id}`, but no item has that id",
+                        module_doc.loaded.position(at),
+                        did_you_mean(item_id, items)
+                        or f"create it with `course new KIND {item_id} --module {module.id}`",
+                    )
+                )
+            elif item_id in module_of:
+                out.append(
+                    Diagnostic(
+                        "item-listed-twice",
+                        f"item `{item_id}` is already listed by module `{module_of[item_id].id}`",
+                        module_doc.loaded.position(at),
+                        "list each item once, in one module",
+                    )
+                )
+            else:
+                module_of[item_id] = module
+        for i, entry in enumerate(module.facilitator.run_sheet):
+            if entry.item is not None and entry.item not in items:
+                at = ("facilitator", "run_sheet", i, "item")
+                out.append(_unknown_ref(module_doc.loaded, at, entry.item, "item", module.items))
+    for item_id, item in items.items():
+        if item_id not in module_of:
+            out.append(
+                Diagnostic(
+                    "unlisted-item",
+                    f"{item.kind} `{item_id}` is not listed in any module",
+                    by_id[item_id].loaded.position(("id",)),
+                    "add its id to a module's `items:` list, or delete the file",
+                    "warning",
+                )
+            )
+    listed = {k: v for k, v in items.items() if k in module_of}
+    documents_by_id = {**by_id, course.id: course_doc}
+    return Content(course, modules, listed, module_of, documents_by_id)
+
+
+def validate_content(root: Path) -> tuple[Content | None, list[Diagnostic]]:
+    """Load, check and link every content file below ``root``; all diagnostics, sorted."""
+    paths = find_content_files(root)
+    if not paths:
+        return None, [
+            Diagnostic(
+                "no-content",
+                "no YAML content files found",
+                Position(str(root)),
+                "run the command from the project folder, or pass --content DIR",
+            )
+        ]
+    documents, diagnostics = check_files(paths)
+    content = check_course(documents, root, diagnostics)
+    diagnostics = sort_diagnostics(diagnostics)
+    if content is not None:
+        content.diagnostics = diagnostics
+    return content, diagnostics
+
+
+def validate_standalone(paths: Iterable[Path]) -> list[Diagnostic]:
+    """Check files on their own (no cross-file rules), e.g. a scenario outside ``content/``."""
+    _documents, diagnostics = check_files(paths)
+    return sort_diagnostics(diagnostics)
+
+
+def approach_counts(items: Iterable[Item]) -> Counter[Approach]:
+    """How many drill statements each approach has across ``items``."""
+    counts: Counter[Approach] = Counter()
+    for item in items:
+        if isinstance(item, Drill):
+            counts.update(s.approach for s in item.statements)
+    return counts

@@ -1,0 +1,65 @@
+"""The one module that writes to disk: always into a fresh folder, then swapped into place.
+
+A failed or interrupted write never leaves the target half-written: the previous folder stays
+whole until the new one is complete.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from .render import Page
+
+
+def staging_dir(target: Path) -> Path:
+    """A new empty folder beside ``target`` (same file system, so the swap is a rename)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
+
+
+def replace_dir(staged: Path, target: Path) -> None:
+    """Put ``staged`` in place of ``target``; the old folder is removed only afterwards."""
+    old: Path | None = None
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
+        os.rename(target, old / target.name)
+    try:
+        os.rename(staged, target)
+    except OSError:
+        if old is not None:  # put the previous folder back before reporting
+            os.rename(old / target.name, target)
+            shutil.rmtree(old, ignore_errors=True)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def build_into(target: Path, fill: Callable[[Path], None]) -> None:
+    """Run ``fill`` on a staging folder, then swap it in; on any failure, discard it."""
+    staged = staging_dir(target)
+    try:
+        fill(staged)
+        replace_dir(staged, target)
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
+
+
+def write_pages(pages: Iterable[Page], extra: dict[str, str], target: Path) -> int:
+    """Write pages (and extra files, by relative path) as a fresh folder at ``target``."""
+    count = 0
+
+    def fill(folder: Path) -> None:
+        nonlocal count
+        for path, text in [*((p.path, p.text) for p in pages), *extra.items()]:
+            out = folder / path
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(text, encoding="utf-8", newline="\n")
+            count += 1
+
+    build_into(target, fill)
+    return count
