@@ -115,7 +115,7 @@ def display_path(path: str, cwd: Path | None = None) -> str:
 
 def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     """Sorted by file, line, column, then code; exact duplicates removed."""
-    unique = {d.sort_key + (d.severity, d.hint): d for d in diagnostics}
+    unique = {(*d.sort_key, d.severity, d.hint): d for d in diagnostics}
     return sorted(unique.values(), key=lambda d: d.sort_key)
 
 
@@ -139,3 +139,21 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
 
     close = difflib.get_close_matches(word, sorted(candidates), n=1, cutoff=0.6)
     return f"did you mean `{close[0]}`?" if close else ""
+
+
+def codes_markdown() -> str:
+    """The reference page of diagnostic codes (docs/diagnostics.md is this text)."""
+    lines = [
+        "# Diagnostic codes",
+        "",
+        "Every content problem is printed as `path:line:col: severity[code]: message`, followed by",
+        "an indented `hint:` line saying what to do. Codes are stable: scripts and CI annotations",
+        "may rely on them. Warnings (pedagogy lint) become errors with `--strict`.",
+        "",
+        "Generated from `CODES` in `builder/diagnostics.py`; a test keeps this file in step.",
+        "",
+        "| code | meaning |",
+        "| --- | --- |",
+    ]
+    lines += [f"| `{code}` | {meaning.replace('|', '&#124;')} |" for code, meaning in CODES.items()]
+    return "\n".join(lines) + "\n"

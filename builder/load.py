@@ -271,9 +271,10 @@ class _Assembler:
             if self.stack:
                 self.stack[-1].nodes += frame.nodes
         elif isinstance(event, yaml.AliasEvent):
-            if event.anchor not in self.anchors:
-                self.fail("yaml-syntax", f"unknown alias *{event.anchor}", event.start_mark, "")
-            value, size = self.anchors[event.anchor]
+            anchor = event.anchor or ""
+            if anchor not in self.anchors:
+                self.fail("yaml-syntax", f"unknown alias *{anchor}", event.start_mark, "")
+            value, size = self.anchors[anchor]
             self.add(value, event, size)
 
     def check_tag(self, event: Any) -> None:

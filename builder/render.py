@@ -31,7 +31,6 @@ SCHEMA_VERSION = 1
 APPROACH_ORDER = [a.value for a in Approach]
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-_markdown.validateLink = lambda url: not re.match(r"^\s*(javascript|vbscript|data):", url, re.I)
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
 
 

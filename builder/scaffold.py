@@ -24,8 +24,14 @@ def scaffold(content_dir: Path, kind: str, item_id: str, module_id: str) -> list
     where = Position(str(content_dir))
     if not re.match(ID_PATTERN, item_id):
         raise ContentError(
-            [Diagnostic("invalid-value", f"`{item_id}` is not a valid id", where,
-                        "ids use lower-case letters, digits and single hyphens, e.g. `kpi-review`")]
+            [
+                Diagnostic(
+                    "invalid-value",
+                    f"`{item_id}` is not a valid id",
+                    where,
+                    "ids use lower-case letters, digits and single hyphens, e.g. `kpi-review`",
+                )
+            ]
         )
     modules: dict[str, Document] = {}
     for path in find_content_files(content_dir):
@@ -34,8 +40,14 @@ def scaffold(content_dir: Path, kind: str, item_id: str, module_id: str) -> list
             continue
         if loaded.data.get("id") == item_id:
             raise ContentError(
-                [Diagnostic("duplicate-id", f"id `{item_id}` is already used",
-                            loaded.position(("id",)), "choose another id")]
+                [
+                    Diagnostic(
+                        "duplicate-id",
+                        f"id `{item_id}` is already used",
+                        loaded.position(("id",)),
+                        "choose another id",
+                    )
+                ]
             )
         document, _problems = check_document(loaded)
         if document is not None and document.model.kind == "module":
@@ -43,14 +55,26 @@ def scaffold(content_dir: Path, kind: str, item_id: str, module_id: str) -> list
     module = modules.get(module_id)
     if module is None:
         raise ContentError(
-            [Diagnostic("unknown-reference", f"there is no module `{module_id}`", where,
-                        f"known modules: {', '.join(sorted(modules)) or 'none'}")]
+            [
+                Diagnostic(
+                    "unknown-reference",
+                    f"there is no module `{module_id}`",
+                    where,
+                    f"known modules: {', '.join(sorted(modules)) or 'none'}",
+                )
+            ]
         )
     target = Path(module.path).parent / f"{item_id}.yml"
     if target.exists():
         raise ContentError(
-            [Diagnostic("file-exists", f"{target} already exists", Position(str(target)),
-                        "choose another id, or edit the existing file")]
+            [
+                Diagnostic(
+                    "file-exists",
+                    f"{target} already exists",
+                    Position(str(target)),
+                    "choose another id, or edit the existing file",
+                )
+            ]
         )
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
@@ -58,9 +82,7 @@ def scaffold(content_dir: Path, kind: str, item_id: str, module_id: str) -> list
         keep_trailing_newline=True,
     )
     schema_path = Path(os.path.relpath(SCHEMA_FILE, target.parent.resolve())).as_posix()
-    text = env.get_template(f"{kind}.yml.j2").render(
-        kind=kind, id=item_id, schema_path=schema_path
-    )
+    text = env.get_template(f"{kind}.yml.j2").render(kind=kind, id=item_id, schema_path=schema_path)
     target.write_text(text, encoding="utf-8")
     module_path = Path(module.path)
     module_path.write_text(_append_item(module, item_id), encoding="utf-8")

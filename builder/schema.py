@@ -17,7 +17,7 @@ def content_schema() -> dict[str, Any]:
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
         "title": "Course content file",
-        "description": "One file of content/: a course, module, case, roleplay, drill, quiz or page.",
+        "description": "One file of content/: course, module, case, roleplay, drill, quiz or page.",
         **schema,
     }
 

@@ -153,8 +153,7 @@ def _from_pydantic(error: Any, loaded: Loaded, model_class: type[BaseModel]) -> 
         description = _field_description(model_class, loc)
         return Diagnostic(
             "missing-field",
-            f"missing required field `{name}`"
-            + (f" in `{_label(parent)}`" if parent else ""),
+            f"missing required field `{name}`" + (f" in `{_label(parent)}`" if parent else ""),
             loaded.position(parent),
             f"add `{name}:`" + (f" ({description})" if description else ""),
         )
@@ -379,9 +378,7 @@ def check_item(document: Document) -> list[Diagnostic]:
     return out
 
 
-def _unique_ids(
-    loaded: Loaded, at: PathKey | str, ids: list[str], what: str
-) -> list[Diagnostic]:
+def _unique_ids(loaded: Loaded, at: PathKey | str, ids: list[str], what: str) -> list[Diagnostic]:
     base: PathKey = (at,) if isinstance(at, str) else at
     first: dict[str, int] = {}
     out = []
@@ -546,7 +543,7 @@ def check_course(
         for i, entry in enumerate(module.facilitator.run_sheet):
             if entry.item is not None and entry.item not in items:
                 at = ("facilitator", "run_sheet", i, "item")
-                out.append(_unknown_ref(module_doc.loaded, at, entry.item, "item", module.items))
+                out.append(_unknown_ref(module_doc.loaded, at, entry.item, "item", items))
     for item_id, item in items.items():
         if item_id not in module_of:
             out.append(

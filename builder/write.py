@@ -18,7 +18,11 @@ from .render import Page
 def staging_dir(target: Path) -> Path:
     """A new empty folder beside ``target`` (same file system, so the swap is a rename)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
+    staged = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    staged.chmod(0o777 & ~umask)  # mkdtemp makes it private; the site is meant to be served
+    return staged
 
 
 def replace_dir(staged: Path, target: Path) -> None:

@@ -6,6 +6,7 @@ import logging
 import os
 import sys
 import time
+import typing
 from pathlib import Path
 
 import click
@@ -18,16 +19,28 @@ from ..validate import find_content_files, validate_content, validate_standalone
 from ..write import build_into, write_pages
 
 CONTENT = click.option(
-    "--content", "content_dir", default="content", show_default=True,
-    type=click.Path(file_okay=False, path_type=Path), help="The content folder.",
+    "--content",
+    "content_dir",
+    default="content",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The content folder.",
 )
 TEMPLATES = click.option(
-    "--templates", "templates_dir", default="templates/pages", show_default=True,
-    type=click.Path(file_okay=False, path_type=Path), help="The page templates folder.",
+    "--templates",
+    "templates_dir",
+    default="templates/pages",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The page templates folder.",
 )
 CONFIG = click.option(
-    "--config", "config_file", default="mkdocs.yml", show_default=True,
-    type=click.Path(dir_okay=False, path_type=Path), help="The MkDocs configuration.",
+    "--config",
+    "config_file",
+    default="mkdocs.yml",
+    show_default=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The MkDocs configuration.",
 )
 
 
@@ -53,8 +66,12 @@ def main() -> None:
 
 @main.command()
 @click.option("--strict", is_flag=True, help="Treat warnings (and MkDocs warnings) as errors.")
-@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Where to build the site (default: site_dir of mkdocs.yml, `site/`).")
+@click.option(
+    "--site-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to build the site (default: site_dir of mkdocs.yml, `site/`).",
+)
 @CONFIG
 def build(strict: bool, site_dir: Path | None, config_file: Path) -> None:
     """Validate the content, then build the site (the previous site stays until this succeeds)."""
@@ -65,12 +82,14 @@ def build(strict: bool, site_dir: Path | None, config_file: Path) -> None:
     from .mkdocs_plugin import CoursePlugin
 
     if not config_file.is_file():
-        raise click.UsageError(f"no MkDocs configuration at {config_file}; run from the project folder")
+        raise click.UsageError(
+            f"no MkDocs configuration at {config_file}; run from the project folder"
+        )
     _quiet_mkdocs()
     started = time.perf_counter()
     config = load_config(str(config_file), strict=strict)
     target = Path(site_dir or config.site_dir).resolve()
-    plugin: CoursePlugin = config.plugins["course"]
+    plugin = typing.cast(CoursePlugin, config.plugins["course"])
     click.echo("Checking and rendering the content...", err=True)
     try:
         result = plugin.run(config, strict=strict)
@@ -97,7 +116,9 @@ def build(strict: bool, site_dir: Path | None, config_file: Path) -> None:
 
 
 @main.command()
-@click.option("--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
+@click.option(
+    "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on."
+)
 @CONFIG
 def serve(dev_addr: str, config_file: Path) -> None:
     """Preview the site; editing content or templates rebuilds it and reloads the page."""

@@ -63,7 +63,9 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         assert self.result is not None
         for page in self.result.rendered.pages:
             files.append(File.generated(config, page.path, content=page.text))
-        files.append(File.generated(config, "course.json", content=self.result.rendered.course_json))
+        files.append(
+            File.generated(config, "course.json", content=self.result.rendered.course_json)
+        )
         return files
 
     def on_serve(self, server: Any, /, *, config: Any, builder: Any) -> Any:

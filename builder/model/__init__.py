@@ -5,7 +5,7 @@ Each YAML file in `content/` holds one document whose `kind` key picks its model
 
 from __future__ import annotations
 
-from typing import Annotated, Union
+from typing import Annotated
 
 from pydantic import Field, TypeAdapter
 
@@ -27,8 +27,10 @@ from .items import (
     Step,
 )
 
-Item = Union[Case, RolePlay, Drill, Quiz, Page]
-Document = Annotated[Union[Course, Module, Case, RolePlay, Drill, Quiz, Page], Field(discriminator="kind")]
+Item = Case | RolePlay | Drill | Quiz | Page
+Document = Annotated[
+    Course | Module | Case | RolePlay | Drill | Quiz | Page, Field(discriminator="kind")
+]
 
 MODELS: dict[str, type[Course] | type[Module] | type[ItemBase]] = {
     "course": Course,

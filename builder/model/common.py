@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -30,7 +30,7 @@ Markdown = Annotated[
 Minutes = Annotated[int, Field(ge=1, le=600, description="A duration in whole minutes.")]
 
 
-class Approach(str, Enum):
+class Approach(StrEnum):
     """The six things a sales leader does that people lump together as coaching."""
 
     leading = "leading"

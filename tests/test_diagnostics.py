@@ -1,0 +1,45 @@
+from pathlib import Path
+
+import pytest
+
+from builder.diagnostics import CODES, Diagnostic, Position, codes_markdown, sort_diagnostics
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_diagnostic_prints_path_line_column_code_message_and_hint() -> None:
+    diagnostic = Diagnostic(
+        "unknown-key", "unknown key `titel`", Position("content/a.yml", 3, 1), "did you mean?"
+    )
+    assert diagnostic.format() == (
+        "content/a.yml:3:1: error[unknown-key]: unknown key `titel`\n    hint: did you mean?"
+    )
+
+
+def test_an_undocumented_code_is_a_bug_not_a_diagnostic() -> None:
+    with pytest.raises(ValueError, match="undocumented diagnostic code"):
+        Diagnostic("no-such-code", "x", Position("a.yml"))
+
+
+def test_diagnostics_sort_by_file_then_line_then_column_and_drop_exact_repeats() -> None:
+    a = Diagnostic("missing-field", "m", Position("b.yml", 2, 1))
+    b = Diagnostic("unknown-key", "u", Position("a.yml", 9, 4))
+    c = Diagnostic("wrong-type", "w", Position("b.yml", 1, 7))
+    assert sort_diagnostics([a, b, c, a]) == [b, c, a]
+
+
+def test_strict_turns_a_warning_into_an_error_with_the_same_code() -> None:
+    warning = Diagnostic("unlisted-item", "u", Position("a.yml"), severity="warning")
+    assert warning.as_error().severity == "error"
+    assert warning.as_error().code == "unlisted-item"
+
+
+def test_the_codes_reference_page_is_generated_from_the_codes_table() -> None:
+    page = (ROOT / "docs" / "diagnostics.md").read_text(encoding="utf-8")
+    assert page == codes_markdown(), (
+        "docs/diagnostics.md is stale: regenerate it with "
+        "python -c 'from builder.diagnostics import codes_markdown; print(codes_markdown(), end=\"\")'"
+        " > docs/diagnostics.md"
+    )
+    for code in CODES:
+        assert f"`{code}`" in page
