@@ -45,6 +45,7 @@ CODES: dict[str, str] = {
     "item-listed-twice": "An item is listed by more than one module, or twice by one.",
     # pedagogy (warnings; errors under --strict)
     "unlisted-item": "An item is not listed in any module, so learners never see it.",
+    "unlisted-module": "A module is not listed in the course, so learners never see it.",
     "unreachable-step": "A case step cannot be reached from the start step.",
     "missing-feedback": "An answer option has no feedback.",
     "single-choice-answers": "A single-choice question does not have exactly one right option.",

@@ -125,8 +125,18 @@ def load_text(text: str, name: str) -> tuple[Loaded | None, list[Diagnostic]]:
         return None, [exc.diagnostic]
     except yaml.MarkedYAMLError as exc:
         return None, [_syntax_diagnostic(exc, text, name)]
-    except yaml.YAMLError as exc:  # unmarked reader errors (e.g. control characters)
-        return None, [_diag("yaml-syntax", str(exc), Position(name), _SYNTAX_HINT)]
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow
+        before = text[: exc.position]
+        line = before.count("\n") + 1
+        column = exc.position - (before.rfind("\n") + 1) + 1
+        return None, [
+            _diag(
+                "yaml-syntax",
+                f"character U+{exc.character:04X} is not allowed in YAML",
+                Position(name, line, column),
+                "remove it: control characters cannot appear in a YAML file",
+            )
+        ]
     return loaded, []
 
 
@@ -164,7 +174,7 @@ def _syntax_diagnostic(exc: yaml.MarkedYAMLError, text: str, name: str) -> Diagn
 
 def _resolve(value: str, event: Any) -> Any:
     """The YAML 1.2 core-schema value of a plain scalar; quoted scalars stay text."""
-    if event.style or event.implicit == (False, True) or event.tag == "!":
+    if event.style or event.tag in ("!", "tag:yaml.org,2002:str"):
         return value
     if _NULL.match(value):
         return None
@@ -273,7 +283,12 @@ class _Assembler:
         elif isinstance(event, yaml.AliasEvent):
             anchor = event.anchor or ""
             if anchor not in self.anchors:
-                self.fail("yaml-syntax", f"unknown alias *{anchor}", event.start_mark, "")
+                self.fail(
+                    "yaml-syntax",
+                    f"alias `*{anchor}` refers to no anchor",
+                    event.start_mark,
+                    f"define `&{anchor}` on a value before this line, or write the value out",
+                )
             value, size = self.anchors[anchor]
             self.add(value, event, size)
 

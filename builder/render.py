@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -244,8 +245,18 @@ def _questions(item: Item) -> list[dict[str, Any]]:
 
 
 def _template_diagnostic(exc: jinja2.TemplateError, templates: Path, name: str) -> Diagnostic:
-    line = getattr(exc, "lineno", None) or 1
-    filename = getattr(exc, "filename", None) or str(templates / name)
+    line = getattr(exc, "lineno", None)
+    filename = getattr(exc, "filename", None)
+    if line is None:  # a runtime error: Jinja maps the traceback onto template lines
+        frames = [
+            frame
+            for frame in traceback.extract_tb(exc.__traceback__)
+            if frame.filename.endswith(".j2")
+        ]
+        if frames:
+            line, filename = frames[-1].lineno, frames[-1].filename
+    line = line or 1
+    filename = filename or str(templates / name)
     return Diagnostic(
         "template-error",
         f"template failed: {exc.message or type(exc).__name__}",

@@ -16,7 +16,7 @@ from .validate import Document, check_document, find_content_files
 
 KINDS = list(ITEM_KINDS)
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "new"
-SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema" / "content.schema.json"
+SCHEMA_FILE = Path("schema") / "content.schema.json"  # relative to the project folder
 
 
 def scaffold(content_dir: Path, kind: str, item_id: str, module_id: str) -> list[Path]:
@@ -81,7 +81,8 @@ def scaffold(content_dir: Path, kind: str, item_id: str, module_id: str) -> list
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
-    schema_path = Path(os.path.relpath(SCHEMA_FILE, target.parent.resolve())).as_posix()
+    schema = content_dir.resolve().parent / SCHEMA_FILE
+    schema_path = Path(os.path.relpath(schema, target.parent.resolve())).as_posix()
     text = env.get_template(f"{kind}.yml.j2").render(kind=kind, id=item_id, schema_path=schema_path)
     target.write_text(text, encoding="utf-8")
     module_path = Path(module.path)
@@ -97,11 +98,10 @@ def _append_item(module: Document, item_id: str) -> str:
     value = module.loaded.position(("items",))
     line = lines[value.line - 1]
     if not items or line[value.column - 1 : value.column] == "[":  # flow style: [a, b]
-        start = value.column - 1
-        end = line.index("]", start) + 1 if "]" in line[start:] else len(line.rstrip("\n"))
+        start = sum(len(before) for before in lines[: value.line - 1]) + value.column - 1
+        end = text.index("]", start) + 1  # ids never contain brackets
         listed = ", ".join([*items, item_id])
-        lines[value.line - 1] = f"{line[:start]}[{listed}]{line[end:]}"
-        return "".join(lines)
+        return f"{text[:start]}[{listed}]{text[end:]}"
     last = module.loaded.position(("items", len(items) - 1))
     indent = " " * (last.column - 3) if last.column >= 3 else ""
     lines.insert(last.line, f"{indent}- {item_id}\n")

@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
-from .diagnostics import Diagnostic, Position, did_you_mean, sort_diagnostics
+from .diagnostics import Diagnostic, Position, did_you_mean, display_path, sort_diagnostics
 from .load import Loaded, PathKey, load_file
 from .model import ITEM_KINDS, MODELS, Case, Course, Drill, Item, Module, Quiz, RolePlay
 from .model.common import Approach
@@ -177,7 +177,7 @@ def _from_pydantic(error: Any, loaded: Loaded, model_class: type[BaseModel]) -> 
     if kind == "string_pattern_mismatch":
         return Diagnostic(
             "invalid-value",
-            f"`{where}` {_describe(found)} is not a valid id",
+            f"`{where}` is not a valid id: {_describe(found)}",
             position,
             "ids use lower-case letters, digits and single hyphens, e.g. `kpi-review`",
         )
@@ -442,28 +442,44 @@ def find_content_files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.suffix in CONTENT_SUFFIXES and p.is_file())
 
 
-def check_files(paths: Iterable[Path]) -> tuple[list[Document], list[Diagnostic]]:
+@dataclass
+class Checked:
+    """The result of checking files one by one."""
+
+    documents: list[Document] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    broken: set[str] = field(default_factory=set)
+    """Ids (and `kind:course`) of files that were read but failed their own checks: what
+    refers to them is not reported again as referring to nothing."""
+
+
+def check_files(paths: Iterable[Path]) -> Checked:
     """Load and check each file on its own (layers 1 and 2)."""
-    documents: list[Document] = []
-    diagnostics: list[Diagnostic] = []
+    out = Checked()
     for path in paths:
         loaded, problems = load_file(path)
-        diagnostics += problems
+        out.diagnostics += problems
         if loaded is None:
             continue
         document, problems = check_document(loaded)
-        diagnostics += problems
-        if document is not None:
-            documents.append(document)
-            diagnostics += check_item(document)
-    return documents, diagnostics
+        out.diagnostics += problems
+        if document is None:
+            for key in ("id", "kind"):
+                value = loaded.data.get(key)
+                if isinstance(value, str):
+                    out.broken.add(value if key == "id" else f"kind:{value}")
+            listed = loaded.data.get("items") if loaded.data.get("kind") == "module" else None
+            if isinstance(listed, list):
+                out.broken.update(f"listed:{item}" for item in listed if isinstance(item, str))
+            continue
+        out.documents.append(document)
+        out.diagnostics += check_item(document)
+    return out
 
 
-def check_course(
-    documents: list[Document], root: Path, diagnostics: list[Diagnostic]
-) -> Content | None:
+def check_course(checked: Checked, root: Path) -> Content | None:
     """Cross-file rules; returns the content when nothing fatal was found."""
-    out = diagnostics
+    documents, out, broken = checked.documents, checked.diagnostics, checked.broken
     by_id: dict[str, Document] = {}
     courses = [d for d in documents if isinstance(d.model, Course)]
     for document in documents:
@@ -475,7 +491,7 @@ def check_course(
             out.append(
                 Diagnostic(
                     "duplicate-id",
-                    f"id `{model_id}` is already used by {first.path}",
+                    f"id `{model_id}` is already used by {display_path(first.path)}",
                     document.loaded.position(("id",)),
                     "ids are unique across the whole course; rename one of them",
                 )
@@ -483,6 +499,8 @@ def check_course(
         else:
             by_id[model_id] = document
     if not courses:
+        if "kind:course" in broken:
+            return None
         out.append(
             Diagnostic(
                 "missing-course",
@@ -496,7 +514,8 @@ def check_course(
         out.append(
             Diagnostic(
                 "multiple-courses",
-                f"a second course file; the course is already defined in {courses[0].path}",
+                "a second course file; the course is already defined in "
+                f"{display_path(courses[0].path)}",
                 extra.loaded.position(("kind",)),
                 "keep one `kind: course` file per content folder",
             )
@@ -507,18 +526,36 @@ def check_course(
     module_ids = {k for k, d in by_id.items() if isinstance(d.model, Module)}
     for i, module_id in enumerate(course.modules):
         target = by_id.get(module_id)
+        if module_id in broken:
+            continue
         if target is None or not isinstance(target.model, Module):
             out.append(
                 _unknown_ref(course_doc.loaded, ("modules", i), module_id, "module", module_ids)
             )
         else:
             modules.append(target.model)
+    for module_id in sorted(module_ids - set(course.modules)):
+        out.append(
+            Diagnostic(
+                "unlisted-module",
+                f"module `{module_id}` is not listed in the course",
+                by_id[module_id].loaded.position(("id",)),
+                f"add `{module_id}` to `modules:` in {display_path(course_doc.path)}, "
+                "or delete the module",
+                "warning",
+            )
+        )
+        broken.update(
+            f"listed:{item}" for item in typing.cast(Module, by_id[module_id].model).items
+        )
     items = {k: typing.cast(Item, d.model) for k, d in by_id.items() if d.model.kind in ITEM_KINDS}
     module_of: dict[str, Module] = {}
     for module in modules:
         module_doc = by_id[module.id]
         for i, item_id in enumerate(module.items):
             at: PathKey = ("items", i)
+            if item_id in broken:
+                continue
             if item_id not in items:
                 out.append(
                     Diagnostic(
@@ -541,11 +578,11 @@ def check_course(
             else:
                 module_of[item_id] = module
         for i, entry in enumerate(module.facilitator.run_sheet):
-            if entry.item is not None and entry.item not in items:
+            if entry.item is not None and entry.item not in items and entry.item not in broken:
                 at = ("facilitator", "run_sheet", i, "item")
                 out.append(_unknown_ref(module_doc.loaded, at, entry.item, "item", items))
     for item_id, item in items.items():
-        if item_id not in module_of:
+        if item_id not in module_of and f"listed:{item_id}" not in broken:
             out.append(
                 Diagnostic(
                     "unlisted-item",
@@ -572,9 +609,9 @@ def validate_content(root: Path) -> tuple[Content | None, list[Diagnostic]]:
                 "run the command from the project folder, or pass --content DIR",
             )
         ]
-    documents, diagnostics = check_files(paths)
-    content = check_course(documents, root, diagnostics)
-    diagnostics = sort_diagnostics(diagnostics)
+    checked = check_files(paths)
+    content = check_course(checked, root)
+    diagnostics = sort_diagnostics(checked.diagnostics)
     if content is not None:
         content.diagnostics = diagnostics
     return content, diagnostics
@@ -582,8 +619,7 @@ def validate_content(root: Path) -> tuple[Content | None, list[Diagnostic]]:
 
 def validate_standalone(paths: Iterable[Path]) -> list[Diagnostic]:
     """Check files on their own (no cross-file rules), e.g. a scenario outside ``content/``."""
-    _documents, diagnostics = check_files(paths)
-    return sort_diagnostics(diagnostics)
+    return sort_diagnostics(check_files(paths).diagnostics)
 
 
 def approach_counts(items: Iterable[Item]) -> Counter[Approach]:

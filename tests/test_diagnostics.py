@@ -37,8 +37,8 @@ def test_strict_turns_a_warning_into_an_error_with_the_same_code() -> None:
 def test_the_codes_reference_page_is_generated_from_the_codes_table() -> None:
     page = (ROOT / "docs" / "diagnostics.md").read_text(encoding="utf-8")
     assert page == codes_markdown(), (
-        "docs/diagnostics.md is stale: regenerate it with "
-        "python -c 'from builder.diagnostics import codes_markdown; print(codes_markdown(), end=\"\")'"
+        "docs/diagnostics.md is stale: regenerate it with python -c "
+        "'from builder.diagnostics import codes_markdown as c; print(c(), end=\"\")'"
         " > docs/diagnostics.md"
     )
     for code in CODES:

@@ -6,6 +6,7 @@ from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Strict as PydanticStrict
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
@@ -41,10 +42,14 @@ class Approach(StrEnum):
     role_modeling = "role-modeling"
 
 
-class Strict(BaseModel):
-    """Base for every content model: unknown keys are errors, never silently dropped."""
+# Models are strict (no `true` -> 1, no "80" -> 80), but an approach is written as text.
+ApproachName = Annotated[Approach, PydanticStrict(False)]
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+
+class Strict(BaseModel):
+    """Base for every content model: unknown keys are errors, values are never coerced."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class Facilitator(Strict):

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from .common import Approach, Id, Markdown, Minutes, Strict, Text
+from .common import ApproachName, Id, Markdown, Minutes, Strict, Text
 
 
 class ApproachInfo(Strict):
@@ -39,7 +39,7 @@ class Course(Strict):
     title: Text = Field(description="The course title, shown on every page.")
     description: Markdown = Field(description="What the course is and who it is for.")
     modules: list[Id] = Field(min_length=1, description="Module ids, in teaching order.")
-    approaches: dict[Approach, ApproachInfo] = Field(
+    approaches: dict[ApproachName, ApproachInfo] = Field(
         default_factory=dict,
         description="Names and definitions of the six approaches, keyed by approach id.",
     )

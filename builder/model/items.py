@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from .common import Approach, Facilitator, Id, Markdown, Minutes, Strict, Text
+from .common import ApproachName, Facilitator, Id, Markdown, Minutes, Strict, Text
 
 
 class ItemBase(Strict):
@@ -35,7 +35,7 @@ class Choice(Strict):
     next: Id | None = Field(
         default=None, description="The step this choice leads to; omit to stay on the story's end."
     )
-    approach: Approach | None = Field(
+    approach: ApproachName | None = Field(
         default=None, description="The approach this choice really is, if it is one of the six."
     )
     best: bool = Field(default=False, description="Whether this is the choice the case teaches.")
@@ -105,7 +105,7 @@ class RolePlay(ItemBase):
     """A role play contrasting a look-alike conversation with a real coaching one."""
 
     kind: Literal["roleplay"] = Field(description="Always `roleplay`.")
-    lookalike: Approach = Field(description="The approach that is mistaken for coaching here.")
+    lookalike: ApproachName = Field(description="The approach that is mistaken for coaching here.")
     setting: Markdown = Field(description="The situation, read to everyone before starting.")
     roles: list[Role] = Field(min_length=2, description="The roles, with their briefs.")
     lookalike_version: Conversation = Field(
@@ -124,7 +124,7 @@ class Statement(Strict):
 
     id: Id
     text: Text = Field(description="The statement, as a manager would say or do it.")
-    approach: Approach = Field(description="The approach it really is.")
+    approach: ApproachName = Field(description="The approach it really is.")
     rationale: Markdown = Field(description="Why it is that approach (and not a look-alike).")
 
 
@@ -151,7 +151,7 @@ class Option(Strict):
         default=None,
         description="Why this option is right or wrong, e.g. 'This is managing because...'.",
     )
-    approach: Approach | None = Field(
+    approach: ApproachName | None = Field(
         default=None, description="The approach this option names or describes, if any."
     )
 
@@ -164,7 +164,7 @@ class Question(Strict):
         default="single", description="`single`: one right option; `multiple`: one or more."
     )
     prompt: Markdown = Field(description="The question.")
-    approach: Approach | None = Field(
+    approach: ApproachName | None = Field(
         default=None, description="The approach the right answer is, for the confusion profile."
     )
     options: list[Option] = Field(min_length=2, description="The answer options.")

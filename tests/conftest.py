@@ -1,0 +1,301 @@
+"""Shared test setup: golden files, and the built site served to a real, offline Chromium.
+
+Browser tests (``@pytest.mark.browser``) drive Debian's ``/usr/bin/chromium`` through
+pytest-playwright (``make test`` installs both). Pages come only from a server on 127.0.0.1
+that this file starts; a request to any other host, or an error in the browser console, fails
+the test that caused it.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import subprocess
+import sys
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Request, Route, WebError
+
+ROOT = Path(__file__).resolve().parent.parent
+AXE_JS = ROOT / ".ci" / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = Path("/usr/bin/chromium")
+LOOPBACK = "127.0.0.1"
+
+# Chromium talks to Google services even when headless; these flags stop what they can and
+# make every host name but the loopback server unresolvable. Headless mode itself comes from
+# pytest-playwright, so `--headed` keeps working. `make test` adds a managed policy and, where
+# it may, a loopback-only network namespace.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    f"--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE {LOOPBACK}",
+]
+
+# Requests for which the browser asks this file first; others go straight to the loopback
+# server. A regex (unlike a function) lets Chromium skip the round trip for those.
+_MAYBE_FOREIGN = re.compile(rf"^(?!(?:https?|wss?)://{re.escape(LOOPBACK)}[:/]|data:|blob:|about:)")
+
+UPDATE_GOLDEN = pytest.StashKey[bool]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="rewrite golden files from the current output instead of comparing against them",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[UPDATE_GOLDEN] = bool(config.getoption("--update-golden"))
+
+
+@pytest.fixture(scope="session")
+def update_golden(pytestconfig: pytest.Config) -> bool:
+    """Whether golden-file tests should rewrite their expected files (``--update-golden``)."""
+    return pytestconfig.stash[UPDATE_GOLDEN]
+
+
+# --- a run that passed nothing is not a success ----------------------------------------------
+
+_PASSED = pytest.StashKey[int]()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    session.config.stash[_PASSED] = 0
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Iterator[pytest.TestReport]:
+    report = yield
+    if report.when == "call" and report.passed:
+        item.config.stash[_PASSED] += 1
+    return report
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Turn "everything was skipped or deselected" into a failing exit status.
+
+    pytest exits 0 when every test is skipped, which would let CI go green without having
+    checked anything (say, if the browser tests stopped being collected).
+    """
+    config = session.config
+    if config.option.collectonly or exitstatus != pytest.ExitCode.OK:
+        return
+    if config.stash.get(_PASSED, 0) == 0:
+        reporter = config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line("error: no test passed (all skipped or deselected)", red=True)
+        session.exitstatus = pytest.ExitCode.NO_TESTS_COLLECTED
+
+
+# --- the built site, served on loopback ------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The directory of a built site: ``$COURSE_TEST_SITE`` if set, else a fresh build.
+
+    The fresh build runs once per session, as a user would (``python -m builder build``);
+    if it fails, every test that needs the site fails with the build's output.
+    """
+    given = os.environ.get("COURSE_TEST_SITE")
+    if given:
+        site = Path(given)
+        if not site.is_dir():
+            pytest.fail(f"COURSE_TEST_SITE={given!r} is not a directory", pytrace=False)
+        return site.resolve()
+    site = tmp_path_factory.mktemp("site")
+    command = [sys.executable, "-m", "builder", "build", "--site-dir", str(site)]
+    result = subprocess.run(
+        command,
+        cwd=ROOT,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        pytest.fail(
+            f"building the site failed with exit status {result.returncode}:\n"
+            f"$ {' '.join(command)}\n{result.stdout}{result.stderr}",
+            pytrace=False,
+        )
+    return site
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A browser that drops a connection it no longer needs is not an error of the site.
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: Path) -> Iterator[str]:
+    """The URL (with a trailing slash) of the built site, served on a free loopback port."""
+    handler = functools.partial(_QuietHandler, directory=str(built_site))
+    with _QuietServer((LOOPBACK, 0), handler) as server:
+        thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+        thread.start()
+        try:
+            yield f"http://{LOOPBACK}:{server.server_address[1]}/"
+        finally:
+            server.shutdown()
+            thread.join()
+
+
+@pytest.fixture(scope="session")
+def base_url(site_url: str) -> str:
+    """Lets tests write ``page.goto("module/item/")`` (pytest-playwright's fixture)."""
+    return site_url
+
+
+# --- Chromium, kept offline ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """Launch Debian's Chromium (Playwright cannot download browsers here) with offline flags."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium", pytrace=False)
+    args = [*browser_type_launch_args.get("args", []), *CHROMIUM_ARGS]
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": args}
+
+
+@dataclass
+class OfflineGuard:
+    """What the browser did that a test must not allow: reach other hosts, log errors."""
+
+    requests: list[str] = field(default_factory=list)
+    foreign_requests: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+
+    def watch(self, context: BrowserContext) -> None:
+        """Record ``context``'s requests and errors, and block requests to other hosts."""
+        context.on("request", self._on_request)
+        context.on("console", self._on_console)
+        context.on("weberror", self._on_web_error)
+        context.route(_MAYBE_FOREIGN, self._on_route)
+
+    def __repr__(self) -> str:
+        return (
+            f"OfflineGuard({len(self.requests)} requests, {len(self.foreign_requests)} to other"
+            f" hosts, {len(self.console_errors)} console errors)"
+        )
+
+    @staticmethod
+    def allows(url: str) -> bool:
+        """Whether the browser may fetch ``url``: the loopback server, or data needing no host."""
+        parts = urlsplit(url)
+        if parts.scheme in ("data", "blob", "about"):
+            return True
+        return parts.scheme in ("http", "https", "ws", "wss") and parts.hostname == LOOPBACK
+
+    def problems(self) -> list[str]:
+        """One line per distinct problem, with how often it happened."""
+        lines = [
+            *(f"request to another host: {r}" for r in self.foreign_requests),
+            *(f"console error: {e}" for e in self.console_errors),
+        ]
+        return [f"{line} ({n} times)" if n > 1 else line for line, n in Counter(lines).items()]
+
+    def _on_request(self, request: Request) -> None:
+        entry = f"{request.method} {request.url}"
+        self.requests.append(entry)
+        if not self.allows(request.url):
+            self.foreign_requests.append(entry)
+
+    def _on_route(self, route: Route) -> None:
+        if self.allows(route.request.url):
+            route.fallback()
+        else:
+            route.abort("blockedbyclient")
+
+    def _on_console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            where = message.location.get("url") or "?"
+            self.console_errors.append(f"{message.text} (at {where})")
+
+    def _on_web_error(self, error: WebError) -> None:
+        self.console_errors.append(f"uncaught {error.error}")
+
+
+@pytest.fixture
+def offline_guard() -> OfflineGuard:
+    """The guard watching this test's browser contexts (tests may inspect or clear it)."""
+    return OfflineGuard()
+
+
+@pytest.fixture
+def new_context(
+    new_context: Callable[..., BrowserContext], offline_guard: OfflineGuard
+) -> Callable[..., BrowserContext]:
+    """pytest-playwright's context factory (behind ``context`` and ``page``), guarded."""
+
+    def make(**kwargs: Any) -> BrowserContext:
+        context = new_context(**kwargs)
+        offline_guard.watch(context)
+        return context
+
+    return make
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    result = yield
+    guard = getattr(item, "funcargs", {}).get("offline_guard")
+    if isinstance(guard, OfflineGuard) and guard.problems():
+        pytest.fail("\n".join(["the browser misbehaved:", *guard.problems()]), pytrace=False)
+    return result
+
+
+# --- axe-core --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> Path:
+    """axe-core's script, installed from .ci/package-lock.json by ``npm ci --prefix .ci``."""
+    if not AXE_JS.is_file():
+        pytest.fail(f"{AXE_JS} is missing: run `npm ci --prefix .ci`", pytrace=False)
+    return AXE_JS
+
+
+@pytest.fixture(scope="session")
+def run_axe(axe_source: Path) -> Callable[[Page], list[dict[str, Any]]]:
+    """``run_axe(page)``: axe-core's violations on the page as it is now (all rule tags)."""
+
+    def run(page: Page) -> list[dict[str, Any]]:
+        if not page.evaluate("typeof axe === 'object'"):
+            page.add_script_tag(path=axe_source)
+            # Later pages of this tab get axe as they load, which is quicker than injecting it.
+            page.add_init_script(path=axe_source)
+        violations: list[dict[str, Any]] = page.evaluate(
+            "axe.run(document).then(result => result.violations)"
+        )
+        return violations
+
+    return run

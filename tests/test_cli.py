@@ -1,0 +1,451 @@
+"""builder/adapters/cli.py: the `course` command, run in-process (exit code + output).
+
+Content problems exit 1 with every diagnostic; usage problems exit 2; only a bug may show a
+traceback, so ``invoke`` re-raises any exception that is not a deliberate exit.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from builder.adapters.cli import main
+from builder.pipeline import run_pipeline
+from builder.scaffold import KINDS
+from builder.schema import schema_text
+
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
+FIXTURE_COURSE = TESTS / "fixtures" / "course" / "content"
+MODULE = Path("content/01-basics/module.yml")
+ITEMS = ["welcome", "fork-in-the-road", "sort-the-sayings", "two-ways-to-talk", "quick-check"]
+BLOCK_ITEMS = "items:\n" + "".join(f"  - {i}\n" for i in ITEMS)
+HOSTILE = "<script>alert(1)</script>"
+
+
+def invoke(*args: str) -> Result:
+    result = CliRunner().invoke(main, list(args))
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception  # a bug, not a user error: show where it happened
+    return result
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} is not once in {path}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The fixture course as ``content/`` of a project folder that is the current directory."""
+    shutil.copytree(FIXTURE_COURSE, tmp_path / "content")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def restore_mkdocs_logging() -> Iterator[None]:
+    """`course build` points MkDocs' logger at the (test runner's) stderr; undo that."""
+    logger = logging.getLogger("mkdocs")
+    saved = (logger.handlers[:], logger.level, logger.propagate)
+    yield
+    logger.handlers[:], logger.level, logger.propagate = saved
+
+
+# --- validate -------------------------------------------------------------------------------
+
+
+def test_validate_accepts_the_shipped_content(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    result = invoke("validate")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.endswith(" file(s) checked: no errors\n")
+    assert "error[" not in result.stderr
+
+
+def test_validate_prints_every_problem_sorted_and_exits_1(project: Path) -> None:
+    (project / "content" / "01-basics" / "broken.yml").write_text(
+        "kind: page\nid: broken\ntitle: [unclosed\n", encoding="utf-8"
+    )
+    edit(
+        project / "content" / "01-basics" / "two-ways-to-talk.yml",
+        "    - role: rep\n      text: Honestly",
+        "    - role: rap\n      text: Honestly",
+    )
+    edit(project / MODULE, "      item: welcome", "      item: welcom")
+    result = invoke("validate")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        "content/01-basics/broken.yml:4:1: error[yaml-syntax]: did not find expected ',' or ']'"
+        " (while parsing a flow sequence)\n"
+        "    hint: check the indentation and quoting around this place\n"
+        "content/01-basics/module.yml:21:13: error[unknown-reference]: there is no item `welcom`\n"
+        "    hint: did you mean `welcome`?\n"
+        "content/01-basics/two-ways-to-talk.yml:26:13: error[unknown-reference]:"
+        " there is no role `rap`\n"
+        "    hint: did you mean `rep`?\n"
+        "3 error(s), 0 warning(s)\n"
+    )
+
+
+def test_validate_with_paths_reports_only_those_files(project: Path) -> None:
+    edit(project / MODULE, "      item: welcome", "      item: welcom")
+    edit(
+        project / "content" / "01-basics" / "two-ways-to-talk.yml",
+        "    - role: rep\n      text: Honestly",
+        "    - role: rap\n      text: Honestly",
+    )
+    result = invoke("validate", "content/01-basics/two-ways-to-talk.yml")
+    assert result.exit_code == 1
+    assert "two-ways-to-talk.yml:26:13: error[unknown-reference]" in result.stderr
+    assert "module.yml" not in result.stderr
+
+
+def test_a_file_outside_content_is_validated_on_its_own(project: Path, tmp_path: Path) -> None:
+    outside = tmp_path.parent / f"{tmp_path.name}-scenario.yml"
+    outside.write_text("kind: page\nid: draft\ntitle: A draft\nbody: Text.\n", encoding="utf-8")
+    result = invoke("validate", str(outside))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "1 file(s) checked: no errors\n"
+    assert result.stderr == "", "no course-wide warnings (e.g. unlisted-item) for a lone file"
+
+
+def test_a_broken_file_outside_content_fails_with_its_diagnostic(project: Path) -> None:
+    (project / "draft.yml").write_text("kind: page\nid: Draft\ntitle: x\nbody: y\n", "utf-8")
+    result = invoke("validate", "draft.yml")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        'draft.yml:2:5: error[invalid-value]: `id` is not a valid id: the text "Draft"\n'
+        "    hint: ids use lower-case letters, digits and single hyphens, e.g. `kpi-review`\n"
+        "1 error(s), 0 warning(s)\n"
+    )
+
+
+def test_warnings_are_printed_but_do_not_fail_validate(project: Path) -> None:
+    edit(project / MODULE, "  - quick-check\n", "")
+    result = invoke("validate")
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "content/01-basics/quick-check.yml:2:5: warning[unlisted-item]:"
+        " quiz `quick-check` is not listed in any module\n"
+        "    hint: add its id to a module's `items:` list, or delete the file\n"
+        "0 error(s), 1 warning(s)\n"
+    )
+    assert result.stdout == "7 file(s) checked: no errors\n"
+
+
+def test_strict_turns_warnings_into_errors(project: Path) -> None:
+    edit(project / MODULE, "  - quick-check\n", "")
+    result = invoke("validate", "--strict")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("content/01-basics/quick-check.yml:2:5: error[unlisted-item]:")
+    assert result.stderr.endswith("1 error(s), 0 warning(s)\n")
+
+
+def test_validate_of_a_missing_content_folder_exits_1(project: Path) -> None:
+    result = invoke("validate", "--content", "nowhere")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("nowhere:1:1: error[no-content]: no YAML content files found")
+
+
+def test_content_problems_never_show_a_traceback(project: Path) -> None:
+    (project / "content" / "evil.yml").write_text("a: " + "[" * 100_000, encoding="utf-8")
+    result = invoke("validate")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "error[yaml-too-deep]" in result.stderr
+
+
+# --- schema ---------------------------------------------------------------------------------
+
+
+def test_schema_prints_the_json_schema() -> None:
+    result = invoke("schema")
+    assert result.exit_code == 0
+    assert result.stdout == schema_text()
+    assert json.loads(result.stdout)["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+
+
+def test_schema_out_writes_the_file_and_its_folder(tmp_path: Path) -> None:
+    out = tmp_path / "deep" / "content.schema.json"
+    result = invoke("schema", "--out", str(out))
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert out.read_text(encoding="utf-8") == schema_text()
+    assert f"Wrote {out}" in result.stderr
+
+
+# --- new ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("style", ["block", "flow"])
+@pytest.mark.parametrize("kind", KINDS)
+def test_new_writes_an_item_that_validates_and_is_listed(
+    project: Path, kind: str, style: str
+) -> None:
+    if style == "flow":
+        edit(project / MODULE, BLOCK_ITEMS, f"items: [{', '.join(ITEMS)}]\n")
+    result = invoke("new", kind, f"my-{kind}", "--module", "basics")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"wrote content/01-basics/my-{kind}.yml\nwrote {MODULE.as_posix()}\n"
+    module = (project / MODULE).read_text(encoding="utf-8")
+    if style == "flow":
+        assert f"items: [{', '.join([*ITEMS, f'my-{kind}'])}]\n" in module
+    else:
+        assert BLOCK_ITEMS + f"  - my-{kind}\n" in module
+    checked = invoke("validate", "--strict")
+    assert checked.exit_code == 0, checked.output
+    assert checked.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        pytest.param(
+            ["page", "welcome", "--module", "basics"],
+            "content/01-basics/welcome.yml:2:5: error[duplicate-id]: id `welcome` is already used\n"
+            "    hint: choose another id\n",
+            id="existing-id",
+        ),
+        pytest.param(
+            ["page", "fresh", "--module", "basic"],
+            "content:1:1: error[unknown-reference]: there is no module `basic`\n"
+            "    hint: known modules: basics\n",
+            id="unknown-module",
+        ),
+        pytest.param(
+            ["page", "Fresh_Page", "--module", "basics"],
+            "content:1:1: error[invalid-value]: `Fresh_Page` is not a valid id\n"
+            "    hint: ids use lower-case letters, digits and single hyphens, e.g. `kpi-review`\n",
+            id="bad-id",
+        ),
+    ],
+)
+def test_new_refuses_with_a_diagnostic_and_exit_1(
+    project: Path, args: list[str], expected: str
+) -> None:
+    before = snapshot(project / "content")
+    result = invoke("new", *args)
+    assert result.exit_code == 1
+    assert result.stderr == expected + "1 error(s), 0 warning(s)\n"
+    assert snapshot(project / "content") == before
+
+
+# --- usage errors and help ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(["no-such-command"], id="unknown-command"),
+        pytest.param(["validate", "--no-such-option"], id="unknown-option"),
+        pytest.param(["validate", "no/such/file.yml"], id="missing-path"),
+        pytest.param(["new", "lecture", "x", "--module", "basics"], id="unknown-kind"),
+        pytest.param(["new", "page", "x"], id="missing-module-option"),
+        pytest.param(["new", "page"], id="missing-id"),
+        pytest.param(["schema", "extra"], id="extra-argument"),
+        pytest.param(["export-markdown"], id="missing-directory"),
+        pytest.param(["build", "--config", "no-such-mkdocs.yml"], id="missing-config"),
+    ],
+)
+def test_usage_errors_exit_2_with_a_usage_message(project: Path, args: list[str]) -> None:
+    result = invoke(*args)
+    assert result.exit_code == 2, result.output
+    assert "Error:" in result.stderr
+    assert "Traceback" not in result.output
+
+
+COMMANDS = sorted(main.commands)
+
+
+@pytest.mark.parametrize("command", [[], *([c] for c in COMMANDS)], ids=["course", *COMMANDS])
+def test_help_works_on_every_command(command: list[str]) -> None:
+    result = invoke(*command, "--help")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Usage: ")
+    assert "Options:" in result.stdout
+
+
+def test_the_course_command_has_the_six_documented_subcommands() -> None:
+    assert COMMANDS == ["build", "export-markdown", "new", "schema", "serve", "validate"]
+
+
+# --- export-markdown ------------------------------------------------------------------------
+
+
+def test_export_markdown_writes_every_page_and_course_json(project: Path) -> None:
+    out = project / "export"
+    (out / "old").mkdir(parents=True)
+    (out / "old" / "stale.md").write_text("from an older export", encoding="utf-8")
+    result = invoke("export-markdown", "export", "--templates", str(ROOT / "templates" / "pages"))
+    assert result.exit_code == 0, result.output
+    expected = run_pipeline(project / "content", ROOT / "templates" / "pages").rendered
+    assert snapshot(out) == {
+        **{p.path: p.text.encode() for p in expected.pages},
+        "course.json": expected.course_json.encode(),
+    }
+    assert result.stdout == f"Wrote {len(expected.pages) + 1} files into export/\n"
+
+
+def test_export_markdown_of_broken_content_keeps_the_previous_export(project: Path) -> None:
+    out = project / "export"
+    out.mkdir()
+    (out / "index.md").write_text("previous export", encoding="utf-8")
+    edit(project / MODULE, "      item: welcome", "      item: welcom")
+    result = invoke("export-markdown", "export", "--templates", str(ROOT / "templates" / "pages"))
+    assert result.exit_code == 1
+    assert "error[unknown-reference]" in result.stderr
+    assert snapshot(out) == {"index.md": b"previous export"}
+
+
+# --- build (MkDocs, about a second each: kept few) ------------------------------------------
+
+
+def copy_project(target: Path, content: Path = ROOT / "content") -> Path:
+    """A project folder as a user has it: content, templates, mkdocs.yml and the schema."""
+    shutil.copytree(content, target / "content")
+    shutil.copytree(ROOT / "templates", target / "templates")
+    shutil.copytree(ROOT / "schema", target / "schema")
+    shutil.copy2(ROOT / "mkdocs.yml", target / "mkdocs.yml")
+    return target
+
+
+def build(site_dir: str, *extra: str) -> Result:
+    return invoke("build", "--site-dir", site_dir, *extra)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the project with the shipped content, built once into ``site/``."""
+    project = copy_project(tmp_path_factory.mktemp("project"))
+    logger = logging.getLogger("mkdocs")
+    saved = (logger.handlers[:], logger.level, logger.propagate)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(project)
+        patch.setenv("NO_MKDOCS_2_WARNING", "1")
+        result = build("site")
+    logger.handlers[:], logger.level, logger.propagate = saved
+    assert result.exit_code == 0, result.output
+    return project
+
+
+@pytest.fixture
+def in_built(built: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(built)
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    return built
+
+
+def test_build_makes_a_site_with_index_html_and_course_json(in_built: Path) -> None:
+    site = in_built / "site"
+    assert (site / "index.html").is_file()
+    data = json.loads((site / "course.json").read_text(encoding="utf-8"))
+    expected = run_pipeline(in_built / "content", in_built / "templates" / "pages").rendered
+    assert data == json.loads(expected.course_json)
+    for module in data["modules"]:
+        assert (site / module["url"] / "index.html").is_file()
+        for item in module["items"]:
+            assert (site / item["url"] / "index.html").is_file(), item["url"]
+    assert [p.name for p in in_built.iterdir() if p.name.startswith(".site-")] == []
+
+
+def test_two_builds_are_byte_identical(in_built: Path) -> None:
+    result = build("site-again")
+    assert result.exit_code == 0, result.output
+    first, second = snapshot(in_built / "site"), snapshot(in_built / "site-again")
+    assert sorted(first) == sorted(second)
+    differing = sorted(name for name in first if first[name] != second[name])
+    assert differing == [], f"these files differ between two builds: {differing}"
+
+
+def test_a_failing_build_leaves_the_previous_site_byte_for_byte(
+    built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(built, project, symlinks=True)
+    monkeypatch.chdir(project)
+    (project / "site" / "marker.txt").write_text("from the previous build", encoding="utf-8")
+    before = snapshot(project / "site")
+    (project / "content" / "course.yml").write_text("kind: course\nid: [broken\n", "utf-8")
+    result = build("site")
+    assert result.exit_code == 1
+    assert "content/course.yml:3:1: error[yaml-syntax]" in result.stderr
+    assert snapshot(project / "site") == before
+    assert sorted(p.name for p in project.iterdir()) == sorted(p.name for p in built.iterdir())
+
+
+def test_build_prints_content_problems_exactly_as_validate_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Same diagnostics, same paths: a message naming another file must not turn absolute
+    just because MkDocs hands the plugin an absolute content folder."""
+    project = copy_project(tmp_path / "project", FIXTURE_COURSE)
+    monkeypatch.chdir(project)
+    (project / "content" / "01-basics" / "again.yml").write_text(
+        "kind: page\nid: welcome\ntitle: The same id again\nbody: Text.\n", encoding="utf-8"
+    )
+    validated = invoke("validate")
+    assert validated.exit_code == 1
+    assert "already used by content/01-basics/again.yml" in validated.stderr
+    built = build("site")
+    assert built.exit_code == 1
+    assert built.stderr == "Checking and rendering the content...\n" + validated.stderr
+
+
+def test_strict_build_fails_on_a_warning_and_keeps_the_previous_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = copy_project(tmp_path / "project", FIXTURE_COURSE)
+    monkeypatch.chdir(project)
+    edit(project / MODULE, "  - quick-check\n", "")
+    (project / "site").mkdir()
+    (project / "site" / "marker.txt").write_text("previous", encoding="utf-8")
+    result = build("site", "--strict")
+    assert result.exit_code == 1
+    assert "error[unlisted-item]" in result.stderr
+    assert snapshot(project / "site") == {"marker.txt": b"previous"}
+
+
+def test_built_html_shows_hostile_content_as_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fixture course puts `<script>` (and `</title><script>`) in titles, option texts,
+    role-play lines and Markdown; no built page may contain it as a tag."""
+    project = copy_project(tmp_path / "project", FIXTURE_COURSE)
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    result = build("site")
+    assert result.exit_code == 0, result.output
+    pages = {
+        p.relative_to(project / "site").as_posix(): p.read_text(encoding="utf-8")
+        for p in sorted((project / "site").rglob("*.html"))
+    }
+    assert "basics/quick-check/index.html" in pages
+    raw = [
+        f"{name}:{number}: {line.strip()}"
+        for name, html in pages.items()
+        for number, line in enumerate(html.splitlines(), start=1)
+        if HOSTILE in line or "<b>Not bold</b>" in line
+    ]
+    assert raw == [], "content text reached the HTML as tags:\n" + "\n".join(raw)
+    shown = [
+        name for name, html in pages.items() if "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    ]
+    assert "basics/quick-check/index.html" in shown
+    assert "basics/two-ways-to-talk/index.html" in shown

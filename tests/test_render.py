@@ -1,0 +1,414 @@
+"""builder/render.py: validated content -> Markdown pages, navigation and course.json.
+
+The rendered pages of the fixture course (one item of every kind) are golden files in
+``tests/golden/render/``; ``pytest --update-golden`` rewrites them for review as a diff.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from builder.diagnostics import ContentError
+from builder.model import Case
+from builder.render import (
+    APPROACH_ORDER,
+    Rendered,
+    md,
+    md_inline,
+    md_text,
+    render,
+    story_order,
+    url_of,
+)
+from builder.validate import Content, validate_content
+
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
+TEMPLATES = ROOT / "templates" / "pages"
+FIXTURE_COURSE = TESTS / "fixtures" / "course" / "content"
+GOLDEN = TESTS / "golden" / "render"
+
+HOSTILE = "<script>alert(1)</script>"
+ESCAPED_TITLE_TAIL = "&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;"
+
+
+def check_golden(path: Path, actual: str, update: bool) -> None:
+    """Compare ``actual`` with the golden file at ``path`` (or rewrite it with --update-golden)."""
+    if update:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(actual, encoding="utf-8", newline="\n")
+        return
+    if not path.is_file():
+        pytest.fail(f"no golden file {path.relative_to(TESTS)}: run pytest --update-golden")
+    expected = path.read_text(encoding="utf-8")
+    assert actual == expected, f"{path.relative_to(TESTS)} differs (pytest --update-golden)"
+
+
+@pytest.fixture(scope="module")
+def content() -> Content:
+    found, diagnostics = validate_content(FIXTURE_COURSE)
+    assert diagnostics == [], [d.format() for d in diagnostics]
+    assert found is not None
+    return found
+
+
+@pytest.fixture(scope="module")
+def rendered(content: Content) -> Rendered:
+    return render(content, TEMPLATES)
+
+
+def outputs(rendered: Rendered) -> dict[str, str]:
+    """Every file the render produces, by path: the pages and course.json."""
+    return {**{p.path: p.text for p in rendered.pages}, "course.json": rendered.course_json}
+
+
+# --- golden pages -------------------------------------------------------------------------
+
+EXPECTED_PATHS = [
+    "index.md",
+    "basics/index.md",
+    "basics/welcome.md",
+    "basics/fork-in-the-road.md",
+    "basics/sort-the-sayings.md",
+    "basics/two-ways-to-talk.md",
+    "basics/quick-check.md",
+    "glossary.md",
+    "sources.md",
+]
+
+
+def test_the_fixture_course_renders_a_page_per_module_item_and_reference(
+    rendered: Rendered,
+) -> None:
+    assert [p.path for p in rendered.pages] == EXPECTED_PATHS
+
+
+@pytest.mark.parametrize("path", [*EXPECTED_PATHS, "course.json"])
+def test_each_rendered_file_matches_its_golden_file(
+    rendered: Rendered, path: str, update_golden: bool
+) -> None:
+    check_golden(GOLDEN / path, outputs(rendered)[path], update_golden)
+
+
+def test_there_is_no_golden_file_without_a_rendered_page() -> None:
+    golden = {p.relative_to(GOLDEN).as_posix() for p in GOLDEN.rglob("*") if p.is_file()}
+    assert golden - {*EXPECTED_PATHS, "course.json"} == set(), "stale golden files: delete them"
+
+
+def test_two_renders_are_byte_identical(content: Content) -> None:
+    first, second = render(content, TEMPLATES), render(content, TEMPLATES)
+    assert outputs(first) == outputs(second)
+    assert [e.to_mkdocs() for e in first.nav] == [e.to_mkdocs() for e in second.nav]
+
+
+def test_page_titles_are_the_content_titles(rendered: Rendered) -> None:
+    titles = {p.path: p.title for p in rendered.pages}
+    assert titles["index.md"] == "Tiny course: *stars*, [brackets] & " + HOSTILE
+    assert titles["basics/fork-in-the-road.md"] == "A fork in the road"
+    assert titles["glossary.md"] == "Glossary"
+
+
+# --- nothing from the content is obeyed as HTML or Markdown syntax ------------------------
+
+
+def test_no_page_contains_a_raw_script_tag(rendered: Rendered) -> None:
+    offenders = [p.path for p in rendered.pages if re.search(r"<\s*script", p.text, re.I)]
+    assert offenders == []
+
+
+@pytest.mark.parametrize(
+    ("path", "where"),
+    [
+        pytest.param("index.md", "course title (heading)", id="course-title"),
+        pytest.param("basics/index.md", "item title (link label)", id="link-label"),
+        pytest.param("basics/welcome.md", "page body (markdown)", id="markdown-body"),
+        pytest.param("basics/quick-check.md", "option text", id="option-text"),
+        pytest.param("basics/two-ways-to-talk.md", "role-play line", id="roleplay-line"),
+    ],
+)
+def test_hostile_text_is_shown_escaped(rendered: Rendered, path: str, where: str) -> None:
+    text = outputs(rendered)[path]
+    assert "&lt;script&gt;alert" in text, f"the {where} should show the tag as text"
+
+
+def test_markdown_punctuation_in_titles_is_escaped(rendered: Rendered) -> None:
+    pages = outputs(rendered)
+    assert pages["index.md"].startswith(
+        "# Tiny course: \\*stars\\*, \\[brackets\\] &amp; "
+        "&lt;script&gt;alert\\(1\\)&lt;/script&gt;\n"
+    )
+    assert "## An invented handbook \\#1: \\[draft\\]\n" in pages["sources.md"]
+    assert "- Tell \\*coaching\\* from managing \\# without a heading\n" in pages["basics/index.md"]
+
+
+def test_plain_text_in_html_is_escaped_not_interpreted(rendered: Rendered) -> None:
+    pages = outputs(rendered)
+    assert (
+        "<summary>Ask: what is &lt;em&gt;really&lt;/em&gt; in the way?</summary>"
+        in (pages["basics/fork-in-the-road.md"])
+    )
+    assert "<li>&lt;b&gt;Not bold&lt;/b&gt; &amp; not a tag</li>" in pages["glossary.md"]
+    assert '<h3 id="role-rep">Rep &amp; friend</h3>' in pages["basics/two-ways-to-talk.md"]
+
+
+def test_a_javascript_link_in_markdown_is_not_a_link(rendered: Rendered) -> None:
+    page = outputs(rendered)["basics/welcome.md"]
+    assert "javascript:" not in page.replace("[bad link](javascript:alert(1))", "")
+    assert 'href="https://example.invalid/"' in page
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("plain words", "plain words", id="plain"),
+        pytest.param(
+            "*stars* and _underscores_", "\\*stars\\* and \\_underscores\\_", id="emphasis"
+        ),
+        pytest.param("[label](url)", "\\[label\\]\\(url\\)", id="link"),
+        pytest.param("# not a heading", "\\# not a heading", id="heading"),
+        pytest.param("1. not a list", "1\\. not a list", id="ordered-list"),
+        pytest.param("`code` | pipe", "\\`code\\` \\| pipe", id="code-and-table"),
+        pytest.param("<b>&amp;</b>", "&lt;b&gt;&amp;amp;&lt;/b&gt;", id="html"),
+        pytest.param("two\n\nparagraphs", "two paragraphs", id="newlines-collapse"),
+        pytest.param("{ #id }", "\\{ \\#id \\}", id="attribute-list"),
+    ],
+)
+def test_md_text_escapes_html_and_markdown_punctuation(text: str, expected: str) -> None:
+    assert md_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("**bold**", "<p><strong>bold</strong></p>\n", id="markdown-works"),
+        pytest.param(HOSTILE, "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>\n", id="raw-html"),
+        pytest.param(
+            "[x](javascript:alert(1))", "<p>[x](javascript:alert(1))</p>\n", id="javascript-link"
+        ),
+        pytest.param(
+            "[x](JavaScript:alert(1))",
+            "<p>[x](JavaScript:alert(1))</p>\n",
+            id="javascript-link-any-case",
+        ),
+        pytest.param(
+            "![x](data:text/html,hi)", "<p>![x](data:text/html,hi)</p>\n", id="data-image"
+        ),
+        pytest.param(None, "", id="nothing"),
+    ],
+)
+def test_md_renders_markdown_with_raw_html_disabled(text: str | None, expected: str) -> None:
+    assert md(text) == expected
+
+
+def test_md_inline_renders_without_a_paragraph() -> None:
+    assert (
+        md_inline("That is *managing* <i>x</i>.")
+        == "That is <em>managing</em> &lt;i&gt;x&lt;/i&gt;."
+    )
+
+
+# --- course.json ----------------------------------------------------------------------------
+
+
+def test_course_json_lists_modules_items_kinds_and_question_ids(rendered: Rendered) -> None:
+    data: dict[str, Any] = json.loads(rendered.course_json)
+    assert data["schema_version"] == 1
+    assert data["id"] == "tiny-course"
+    assert data["title"] == "Tiny course: *stars*, [brackets] & " + HOSTILE
+    assert data["approaches"] == [
+        "leading",
+        "managing",
+        "coaching",
+        "training",
+        "mentoring",
+        "role-modeling",
+    ]
+    assert data["approaches"] == APPROACH_ORDER
+    (module,) = data["modules"]
+    assert (module["id"], module["url"], module["minutes"]) == ("basics", "basics/", 30)
+    assert [(i["id"], i["kind"], i["url"]) for i in module["items"]] == [
+        ("welcome", "page", "basics/welcome/"),
+        ("fork-in-the-road", "case", "basics/fork-in-the-road/"),
+        ("sort-the-sayings", "drill", "basics/sort-the-sayings/"),
+        ("two-ways-to-talk", "roleplay", "basics/two-ways-to-talk/"),
+        ("quick-check", "quiz", "basics/quick-check/"),
+    ]
+    questions = {i["id"]: i["questions"] for i in module["items"]}
+    assert [q["id"] for q in questions["quick-check"]] == [
+        "quick-check/which-is-coaching",
+        "quick-check/select-all",
+    ]
+    assert questions["quick-check"][1]["correct"] == ["target", "review"]
+    assert [q["id"] for q in questions["sort-the-sayings"]] == [
+        "sort-the-sayings/numbers",
+        "sort-the-sayings/question",
+    ]
+    assert [q["approach"] for q in questions["sort-the-sayings"]] == ["managing", "coaching"]
+    assert [(q["id"], q["correct"]) for q in questions["fork-in-the-road"]] == [
+        ("fork-in-the-road/opening", ["ask"]),
+        ("fork-in-the-road/follow-up", ["listen"]),
+    ], "a case's decisions are its steps with choices; endings are not questions"
+    assert questions["welcome"] == questions["two-ways-to-talk"] == []
+    items = {i["id"]: i for i in module["items"]}
+    assert items["quick-check"]["pass_mark"] == 50
+    assert items["two-ways-to-talk"]["lookalike"] == "managing"
+    assert rendered.question_count == 6
+
+
+def test_every_question_id_is_unique_and_names_its_item(rendered: Rendered) -> None:
+    data = json.loads(rendered.course_json)
+    ids = [
+        (item["id"], q["id"])
+        for module in data["modules"]
+        for item in module["items"]
+        for q in item["questions"]
+    ]
+    assert len({q for _, q in ids}) == len(ids)
+    assert all(q.startswith(f"{item}/") for item, q in ids)
+
+
+def test_course_json_question_ids_match_the_data_question_attributes(rendered: Rendered) -> None:
+    data = json.loads(rendered.course_json)
+    in_json = {q["id"] for m in data["modules"] for i in m["items"] for q in i["questions"]}
+    in_pages = {m for p in rendered.pages for m in re.findall(r'data-question="([^"]+)"', p.text)}
+    assert in_json == in_pages
+
+
+# --- navigation and urls --------------------------------------------------------------------
+
+
+def test_the_navigation_follows_the_course_order_with_escaped_titles(rendered: Rendered) -> None:
+    assert [entry.to_mkdocs() for entry in rendered.nav] == [
+        {"Home": "index.md"},
+        {
+            "1. Basics &lt;i&gt;first&lt;/i&gt;": [
+                {"Overview": "basics/index.md"},
+                {f"Welcome _here_ {ESCAPED_TITLE_TAIL}": "basics/welcome.md"},
+                {"A fork in the road": "basics/fork-in-the-road.md"},
+                {"Sort the sayings": "basics/sort-the-sayings.md"},
+                {"Two ways to talk": "basics/two-ways-to-talk.md"},
+                {"Quick check": "basics/quick-check.md"},
+            ]
+        },
+        {"Glossary": "glossary.md"},
+        {"Sources": "sources.md"},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "url"),
+    [
+        pytest.param("index.md", "", id="home"),
+        pytest.param("basics/index.md", "basics/", id="module-overview"),
+        pytest.param("basics/quick-check.md", "basics/quick-check/", id="item"),
+        pytest.param("glossary.md", "glossary/", id="top-level-page"),
+    ],
+)
+def test_url_of_gives_the_directory_url_mkdocs_uses(path: str, url: str) -> None:
+    assert url_of(path) == url
+
+
+# --- story order ----------------------------------------------------------------------------
+
+
+def test_case_steps_are_told_in_story_order_not_file_order(
+    content: Content, rendered: Rendered
+) -> None:
+    case = content.items["fork-in-the-road"]
+    assert isinstance(case, Case)
+    assert [s.id for s in case.steps] == ["happy-end", "opening", "sad-end", "follow-up"]
+    assert [s.id for s in story_order(case)] == ["opening", "follow-up", "sad-end", "happy-end"]
+    page = outputs(rendered)["basics/fork-in-the-road.md"]
+    assert re.findall(r'data-step="([^"]+)"', page) == [
+        "opening",
+        "follow-up",
+        "sad-end",
+        "happy-end",
+    ]
+    assert "## Step 3 { #step-sad-end }" in page, "an untitled step is numbered in story order"
+
+
+def test_unreachable_steps_come_last_in_file_order() -> None:
+    case = Case.model_validate(
+        {
+            "kind": "case",
+            "id": "c",
+            "title": "T",
+            "start": "b",
+            "steps": [
+                {"id": "lost-1", "text": "x"},
+                {
+                    "id": "b",
+                    "text": "x",
+                    "choices": [
+                        {"id": "loop", "text": "x", "consequence": "x", "next": "b"},
+                        {"id": "on", "text": "x", "consequence": "x", "next": "end"},
+                    ],
+                },
+                {"id": "lost-2", "text": "x"},
+                {"id": "end", "text": "x"},
+            ],
+        }
+    )
+    assert [s.id for s in story_order(case)] == ["b", "end", "lost-1", "lost-2"]
+
+
+# --- templates fail loudly ------------------------------------------------------------------
+
+
+def broken_templates(tmp_path: Path, old: str, new: str) -> tuple[Path, int]:
+    """A copy of the page templates with ``old`` replaced in page.md.j2; returns the folder
+    and the line of the change."""
+    templates = tmp_path / "pages"
+    shutil.copytree(TEMPLATES, templates)
+    page = templates / "page.md.j2"
+    lines = page.read_text(encoding="utf-8").splitlines(keepends=True)
+    (line,) = [n for n, text in enumerate(lines, start=1) if old in text]
+    lines[line - 1] = lines[line - 1].replace(old, new)
+    page.write_text("".join(lines), encoding="utf-8")
+    return templates, line
+
+
+def test_a_template_syntax_error_is_reported_at_its_file_and_line(
+    content: Content, tmp_path: Path
+) -> None:
+    templates, line = broken_templates(tmp_path, "{{ item.body|md }}", "{{ item.body|md }")
+    with pytest.raises(ContentError, match=r"^1 content problem") as caught:
+        render(content, templates)
+    (diagnostic,) = caught.value.diagnostics
+    assert diagnostic.code == "template-error"
+    assert (Path(diagnostic.position.path).name, diagnostic.position.line) == ("page.md.j2", line)
+
+
+def test_an_undefined_name_in_a_template_is_reported_at_its_file_and_line(
+    content: Content, tmp_path: Path
+) -> None:
+    """StrictUndefined turns a typo into an error; the diagnostic must point at the typo."""
+    templates, line = broken_templates(tmp_path, "{{ item.body|md }}", "{{ item.bodyy|md }}")
+    with pytest.raises(ContentError, match=r"^1 content problem") as caught:
+        render(content, templates)
+    (diagnostic,) = caught.value.diagnostics
+    assert diagnostic.code == "template-error"
+    assert "bodyy" in diagnostic.message
+    assert (Path(diagnostic.position.path).name, diagnostic.position.line) == ("page.md.j2", line)
+
+
+def test_a_course_without_approaches_or_sources_has_no_glossary_or_sources_page(
+    tmp_path: Path,
+) -> None:
+    shutil.copytree(FIXTURE_COURSE, tmp_path / "content")
+    course = tmp_path / "content" / "course.yml"
+    text = course.read_text(encoding="utf-8")
+    course.write_text(text[: text.index("approaches:")], encoding="utf-8")
+    found, diagnostics = validate_content(tmp_path / "content")
+    assert diagnostics == []
+    assert found is not None
+    paths = [p.path for p in render(found, TEMPLATES).pages]
+    assert "glossary.md" not in paths
+    assert "sources.md" not in paths
