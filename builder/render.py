@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import json
+import posixpath
 import re
 import traceback
 from dataclasses import dataclass, field
@@ -31,7 +32,7 @@ from .validate import Content
 SCHEMA_VERSION = 1
 APPROACH_ORDER = [a.value for a in Approach]
 
-_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+_markdown = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
 
 
@@ -99,6 +100,14 @@ def url_of(path: str) -> str:
     return path[: -len(".md")] + "/"
 
 
+def relative(target: str, page_path: str) -> str:
+    """The URL of page ``target`` (a ``.md`` path) as seen from page ``page_path``.
+
+    Links inside HTML blocks are not rewritten by MkDocs, so templates compute them here.
+    """
+    return posixpath.relpath("/" + url_of(target), "/" + url_of(page_path)) + "/"
+
+
 def story_order(case: Case) -> list[Step]:
     """A case's steps in reading order: breadth-first from the start, then any unreachable."""
     by_id = {step.id: step for step in case.steps}
@@ -122,7 +131,7 @@ def make_environment(templates: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(md=md, md_inline=md_inline, md_text=md_text, url=url_of)
+    env.filters.update(md=md, md_inline=md_inline, md_text=md_text, url=url_of, relative=relative)
     env.globals.update(approach_order=APPROACH_ORDER, story_order=story_order)
     return env
 
@@ -133,9 +142,12 @@ def render(content: Content, templates: Path) -> Rendered:
     course = content.course
     names = {a.value: a.value.replace("-", " ").capitalize() for a in Approach}
     names.update({a.value: info.name for a, info in course.approaches.items()})
-    common = {"course": course, "approach_names": names}
+    teaches = {
+        approach: [m for m in content.modules if approach in m.approaches] for approach in Approach
+    }
+    common = {"course": course, "approach_names": names, "teaches": teaches}
     pages: list[Page] = []
-    nav: list[NavEntry] = [NavEntry("Home", "index.md")]
+    nav: list[NavEntry] = [NavEntry("Home", "index.md"), NavEntry("Your progress", "progress.md")]
 
     def add(template: str, path: str, title: str, **context: Any) -> None:
         try:
@@ -145,6 +157,7 @@ def render(content: Content, templates: Path) -> Rendered:
         pages.append(Page(path, title, text))
 
     add("home.md.j2", "index.md", course.title, content=content)
+    add("progress.md.j2", "progress.md", "Your progress")
     for number, module in enumerate(content.modules, start=1):
         items = content.items_of(module)
         overview = f"{module.id}/index.md"

@@ -72,6 +72,7 @@ def outputs(rendered: Rendered) -> dict[str, str]:
 
 EXPECTED_PATHS = [
     "index.md",
+    "progress.md",
     "basics/index.md",
     "basics/welcome.md",
     "basics/fork-in-the-road.md",
@@ -150,7 +151,7 @@ def test_markdown_punctuation_in_titles_is_escaped(rendered: Rendered) -> None:
 def test_plain_text_in_html_is_escaped_not_interpreted(rendered: Rendered) -> None:
     pages = outputs(rendered)
     assert (
-        "<summary>Ask: what is &lt;em&gt;really&lt;/em&gt; in the way?</summary>"
+        "<label for=\"fork-in-the-road--opening--ask\">Ask: what is &lt;em&gt;really&lt;/em&gt; in the way?</label>"
         in (pages["basics/fork-in-the-road.md"])
     )
     assert "<li>&lt;b&gt;Not bold&lt;/b&gt; &amp; not a tag</li>" in pages["glossary.md"]
@@ -286,6 +287,7 @@ def test_course_json_question_ids_match_the_data_question_attributes(rendered: R
 def test_the_navigation_follows_the_course_order_with_escaped_titles(rendered: Rendered) -> None:
     assert [entry.to_mkdocs() for entry in rendered.nav] == [
         {"Home": "index.md"},
+        {"Your progress": "progress.md"},
         {
             "1. Basics &lt;i&gt;first&lt;/i&gt;": [
                 {"Overview": "basics/index.md"},
@@ -331,7 +333,9 @@ def test_case_steps_are_told_in_story_order_not_file_order(
         "sad-end",
         "happy-end",
     ]
-    assert "## Step 3 { #step-sad-end }" in page, "an untitled step is numbered in story order"
+    assert '<h2 id="step-sad-end-title">Step 3</h2>' in page, (
+        "an untitled step is numbered in story order"
+    )
 
 
 def test_unreachable_steps_come_last_in_file_order() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,9 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         return self.result
 
     def on_config(self, config: Any) -> Any:
+        # Reproducible output: MkDocs dates sitemap.xml.gz by the build day unless this is set;
+        # 0 means "no timestamp" in a gzip header. A value set by the caller wins.
+        os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
         if self.result is None:  # run by MkDocs itself (`mkdocs build`, `mkdocs serve`)
             try:
                 self.run(config, strict=self.config.strict)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -26,6 +26,9 @@ class Source(Strict):
     author: Text = Field(description="Who wrote it.")
     publisher: Text = Field(description="Who published it.")
     published: Text | None = Field(default=None, description="Publication date, if known.")
+    url: Annotated[str, Field(pattern=r"^https://\S+$")] | None = Field(
+        default=None, description="Where the work can be read (an https:// address)."
+    )
     contribution: Markdown | None = Field(
         default=None, description="What the course takes from it, in one or two sentences."
     )
@@ -86,6 +89,11 @@ class Module(Strict):
     )
     minutes: Minutes = Field(description="Estimated self-study time for the whole module.")
     items: list[Id] = Field(description="Ids of the module's items, in order.")
+    approaches: list[ApproachName] = Field(
+        default_factory=list,
+        description="The approaches this module teaches; the final assessment suggests it to "
+        "learners who confuse them.",
+    )
     facilitator: ModuleFacilitator = Field(
         default_factory=ModuleFacilitator, description="Workshop material for trainers."
     )

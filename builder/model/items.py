@@ -9,6 +9,13 @@ from pydantic import Field
 from .common import ApproachName, Facilitator, Id, Markdown, Minutes, Strict, Text
 
 
+class Reflection(Strict):
+    """A reflection prompt; the learner's answer stays in their own browser."""
+
+    id: Id
+    prompt: Text = Field(description="The question the learner answers in their own words.")
+
+
 class ItemBase(Strict):
     """Fields every item has, whatever its kind."""
 
@@ -20,6 +27,10 @@ class ItemBase(Strict):
     minutes: Minutes | None = Field(default=None, description="Estimated self-study time.")
     facilitator: Facilitator = Field(
         default_factory=Facilitator, description="Workshop notes for trainers."
+    )
+    reflect: list[Reflection] = Field(
+        default_factory=list,
+        description="Reflection prompts shown at the end of the page; answers stay private.",
     )
 
 

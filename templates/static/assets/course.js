@@ -85,10 +85,14 @@
     status.className = "cq-status" + (tone ? " cq-" + tone : "");
   }
 
+  /* The explanation the template wrote for each chosen option (inside its <details>). */
   function feedbackFor(scope, attribute, ids) {
     return ids.map(function (id) {
       var entry = scope.querySelector("[" + attribute + '="' + id + '"]');
-      return entry ? entry.textContent.trim() : "";
+      if (!entry) return "";
+      var why = (entry.querySelector(".cq-why") || entry).textContent.trim();
+      var label = entry.querySelector("strong");
+      return ids.length > 1 && label ? label.textContent + ": " + why : why;
     }).join(" ");
   }
 
@@ -247,10 +251,11 @@
     refreshScore(quiz);
   }
 
-  /* ---- branching cases ---- */
+  /* ---- branching cases: the path is a list of [step, choice, next, continued] ---- */
 
   function setupCase(story) {
     var id = story.getAttribute("data-item");
+    var start = story.getAttribute("data-start");
     var steps = {};
     all(story, ".cq-step").forEach(function (step) { steps[step.getAttribute("data-step")] = step; });
 
@@ -259,14 +264,24 @@
       return saved.filter(function (entry) { return Array.isArray(entry) && steps[entry[0]]; });
     }
 
-    function render(focus) {
+    function change(edit) {
+      update(function (p) { p.cases[id] = edit(path()); });
+    }
+
+    function focusOn(element) {
+      element.setAttribute("tabindex", "-1");
+      element.focus();
+    }
+
+    function render() {
       var taken = path();
-      var shown = [story.getAttribute("data-start")];
-      taken.forEach(function (entry) { if (entry[2]) shown.push(entry[2]); });
+      var shown = [start];
+      taken.forEach(function (entry) { if (entry[2] && entry[3] && steps[entry[2]]) shown.push(entry[2]); });
       Object.keys(steps).forEach(function (stepId) {
         var step = steps[stepId];
         var index = shown.indexOf(stepId);
-        var decision = taken[index];
+        var decision = index >= 0 ? taken[index] : null;
+        var last = !!decision && index === taken.length - 1;
         step.hidden = index < 0;
         var fieldset = step.querySelector("fieldset");
         if (!fieldset) return;
@@ -275,20 +290,16 @@
           input.disabled = !!decision;
         });
         show(fieldset.querySelector(".cq-check"), !decision);
-        show(fieldset.querySelector(".cq-back"), !!decision && index === taken.length - 1);
+        show(fieldset.querySelector(".cq-continue"), last && !!decision[2] && !decision[3]);
+        show(fieldset.querySelector(".cq-back"), last);
         var status = fieldset.querySelector(".cq-status");
         if (!decision) return say(status, "");
         say(status, feedbackFor(fieldset, "data-choice", [decision[1]]), "neutral");
       });
-      var current = steps[shown[shown.length - 1]];
-      if (current.querySelector(".cq-ending")) {
+      if (steps[shown[shown.length - 1]].querySelector(".cq-ending")) {
         update(function (p) { p.visited[id] = "done"; });
       }
-      if (focus) {
-        var heading = current.querySelector("h2");
-        heading.setAttribute("tabindex", "-1");
-        heading.focus();
-      }
+      return shown;
     }
 
     all(story, "fieldset[data-question]").forEach(function (fieldset) {
@@ -296,31 +307,35 @@
       show(fieldset.querySelector(".cq-actions"), true);
       fieldset.querySelector(".cq-check").addEventListener("click", function () {
         var input = fieldset.querySelector("input:checked");
-        if (!input) return say(fieldset.querySelector(".cq-status"), "Choose what the manager does first.", "wrong");
-        var next = input.getAttribute("data-next") || "";
-        update(function (p) {
-          var taken = (p.cases[id] || []).filter(function (entry) { return entry[0] !== stepId; });
-          taken.push([stepId, input.value, next]);
-          p.cases[id] = taken;
+        var status = fieldset.querySelector(".cq-status");
+        if (!input) return say(status, "Choose what the manager does first.", "wrong");
+        change(function (taken) {
+          return taken.concat([[stepId, input.value, input.getAttribute("data-next") || "", false]]);
         });
-        render(false);
-        var go = fieldset.querySelector(".cq-status");
-        go.focus && go.focus();
+        render();
+        var next = fieldset.querySelector(".cq-continue");
+        focusOn(next.hidden ? status : next);
+      });
+      fieldset.querySelector(".cq-continue").addEventListener("click", function () {
+        change(function (taken) { taken[taken.length - 1][3] = true; return taken; });
+        var shown = render();
+        focusOn(steps[shown[shown.length - 1]].querySelector("h2"));
       });
       fieldset.querySelector(".cq-back").addEventListener("click", function () {
-        update(function (p) { (p.cases[id] || []).pop(); });
-        render(false);
+        change(function (taken) { return taken.slice(0, -1); });
+        render();
         fieldset.querySelector("input").focus();
       });
     });
-    all(story, ".cq-continue").forEach(function (link) {
-      link.addEventListener("click", function (event) {
-        event.preventDefault();
-        render(true);
+    all(story, ".cq-restart").forEach(function (button) {
+      show(button.parentNode, true);
+      button.addEventListener("click", function () {
+        change(function () { return []; });
+        render();
+        focusOn(steps[start].querySelector("h2"));
       });
     });
-    story.classList.add("cq-live");
-    render(false);
+    render();
   }
 
   /* ---- reflections, visits, progress page ---- */
