@@ -15,7 +15,7 @@ import subprocess
 import sys
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -85,7 +85,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
-) -> Iterator[pytest.TestReport]:
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report = yield
     if report.when == "call" and report.passed:
         item.config.stash[_PASSED] += 1
@@ -108,39 +108,24 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         session.exitstatus = pytest.ExitCode.NO_TESTS_COLLECTED
 
 
-# --- the built site, served on loopback ------------------------------------------------------
+_BROWSER_FIXTURES = {"page", "context", "new_context", "browser", "browser_type"}
 
 
-@pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The directory of a built site: ``$COURSE_TEST_SITE`` if set, else a fresh build.
-
-    The fresh build runs once per session, as a user would (``python -m builder build``);
-    if it fails, every test that needs the site fails with the build's output.
-    """
-    given = os.environ.get("COURSE_TEST_SITE")
-    if given:
-        site = Path(given)
-        if not site.is_dir():
-            pytest.fail(f"COURSE_TEST_SITE={given!r} is not a directory", pytrace=False)
-        return site.resolve()
-    site = tmp_path_factory.mktemp("site")
-    command = [sys.executable, "-m", "builder", "build", "--site-dir", str(site)]
-    result = subprocess.run(
-        command,
-        cwd=ROOT,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        pytest.fail(
-            f"building the site failed with exit status {result.returncode}:\n"
-            f"$ {' '.join(command)}\n{result.stdout}{result.stderr}",
-            pytrace=False,
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Require the ``browser`` marker wherever a browser is used, so ``-m`` selects honestly."""
+    unmarked = [
+        item.nodeid
+        for item in items
+        if _BROWSER_FIXTURES & set(getattr(item, "fixturenames", ()))
+        and item.get_closest_marker("browser") is None
+    ]
+    if unmarked:
+        raise pytest.UsageError(
+            "these tests use a browser but lack @pytest.mark.browser:\n  " + "\n  ".join(unmarked)
         )
-    return site
+
+
+# --- the built site, served on loopback ------------------------------------------------------
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
@@ -155,17 +140,59 @@ class _QuietServer(ThreadingHTTPServer):
 
 
 @pytest.fixture(scope="session")
-def site_url(built_site: Path) -> Iterator[str]:
-    """The URL (with a trailing slash) of the built site, served on a free loopback port."""
-    handler = functools.partial(_QuietHandler, directory=str(built_site))
+def _site_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    """A loopback server on a free port for the site folder, started before the build.
+
+    The site is built for the address it is served from (``SITE_URL``), as it would be when
+    published: Material's instant navigation only works there.
+    """
+    given = os.environ.get("COURSE_TEST_SITE")
+    if given and not Path(given).is_dir():
+        pytest.fail(f"COURSE_TEST_SITE={given!r} is not a directory", pytrace=False)
+    site = Path(given).resolve() if given else tmp_path_factory.mktemp("site")
+    handler = functools.partial(_QuietHandler, directory=str(site))
     with _QuietServer((LOOPBACK, 0), handler) as server:
         thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
         thread.start()
         try:
-            yield f"http://{LOOPBACK}:{server.server_address[1]}/"
+            yield site, f"http://{LOOPBACK}:{server.server_address[1]}/"
         finally:
             server.shutdown()
             thread.join()
+
+
+@pytest.fixture(scope="session")
+def built_site(_site_server: tuple[Path, str]) -> Path:
+    """The directory of a built site: ``$COURSE_TEST_SITE`` if set, else a fresh build.
+
+    The fresh build runs once per session, as a user would (``python -m builder build``);
+    if it fails, every test that needs the site fails with the build's output.
+    """
+    site, url = _site_server
+    if os.environ.get("COURSE_TEST_SITE"):
+        return site
+    command = [sys.executable, "-m", "builder", "build", "--site-dir", str(site)]
+    result = subprocess.run(
+        command,
+        cwd=ROOT,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "SITE_URL": url},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        pytest.fail(
+            f"building the site failed with exit status {result.returncode}:\n"
+            f"$ {' '.join(command)}\n{result.stdout}{result.stderr}",
+            pytrace=False,
+        )
+    return site
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: Path, _site_server: tuple[Path, str]) -> str:
+    """The URL (with a trailing slash) of the built site, served on a free loopback port."""
+    return _site_server[1]
 
 
 @pytest.fixture(scope="session")
@@ -241,7 +268,10 @@ class OfflineGuard:
             self.console_errors.append(f"{message.text} (at {where})")
 
     def _on_web_error(self, error: WebError) -> None:
-        self.console_errors.append(f"uncaught {error.error}")
+        frames = [line.strip() for line in (error.error.stack or "").splitlines()[1:2]]
+        where = f"{frames[0]}, " if frames else ""
+        page = error.page.url if error.page else "?"
+        self.console_errors.append(f"uncaught {error.error.message} ({where}on {page})")
 
 
 @pytest.fixture
@@ -265,7 +295,7 @@ def new_context(
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
     result = yield
     guard = getattr(item, "funcargs", {}).get("offline_guard")
     if isinstance(guard, OfflineGuard) and guard.problems():
@@ -294,7 +324,7 @@ def run_axe(axe_source: Path) -> Callable[[Page], list[dict[str, Any]]]:
             # Later pages of this tab get axe as they load, which is quicker than injecting it.
             page.add_init_script(path=axe_source)
         violations: list[dict[str, Any]] = page.evaluate(
-            "axe.run(document).then(result => result.violations)"
+            "axe.run(document, {resultTypes: ['violations']}).then(r => r.violations)"
         )
         return violations
 

@@ -151,8 +151,9 @@ def test_markdown_punctuation_in_titles_is_escaped(rendered: Rendered) -> None:
 def test_plain_text_in_html_is_escaped_not_interpreted(rendered: Rendered) -> None:
     pages = outputs(rendered)
     assert (
-        "<label for=\"fork-in-the-road--opening--ask\">Ask: what is &lt;em&gt;really&lt;/em&gt; in the way?</label>"
-        in (pages["basics/fork-in-the-road.md"])
+        '<label for="fork-in-the-road--opening--ask">'
+        "Ask: what is &lt;em&gt;really&lt;/em&gt; in the way?</label>"
+        in pages["basics/fork-in-the-road.md"]
     )
     assert "<li>&lt;b&gt;Not bold&lt;/b&gt; &amp; not a tag</li>" in pages["glossary.md"]
     assert '<h3 id="role-rep">Rep &amp; friend</h3>' in pages["basics/two-ways-to-talk.md"]

@@ -159,7 +159,7 @@
       renderAnswer(fieldset, answer);
       refreshScore(fieldset.closest("[data-graded]"));
     });
-    retry.addEventListener("click", function () {
+    if (retry) retry.addEventListener("click", function () {
       update(function (p) {
         if (p.answers[id]) p.answers[id].retry = true;
       });
@@ -349,19 +349,40 @@
     show(area.parentNode.querySelector(".cq-note-hint"), true);
   }
 
+  function download(data, name) {
+    var link = document.createElement("a");
+    link.href = URL.createObjectURL(new Blob([JSON.stringify(data, null, 1)], { type: "application/json" }));
+    link.download = name;
+    link.click();
+    URL.revokeObjectURL(link.href);
+  }
+
+  /* What a learner hands to their trainer: answers only (see docs/trainer.md for the format). */
+  function results(course) {
+    return { format: "cq-results", version: 1, course: course.id, answers: load().answers };
+  }
+
+  function shareCode(data) {
+    var bytes = new TextEncoder().encode(JSON.stringify(data));
+    var text = "";
+    bytes.forEach(function (b) { text += String.fromCharCode(b); });
+    return "CQ1." + btoa(text).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  }
+
   function setupProgress(panel) {
     var status = panel.querySelector(".cq-status");
+    var course = null;
     fetch(new URL("course.json", root)).then(function (response) { return response.json(); })
-      .then(function (course) { fillProgress(panel, course); })
+      .then(function (data) { course = data; fillProgress(panel, course); })
       .catch(function () { say(status, "The course index could not be loaded.", "wrong"); });
     panel.querySelector(".cq-export").addEventListener("click", function () {
-      var blob = new Blob([JSON.stringify(load(), null, 1)], { type: "application/json" });
-      var link = document.createElement("a");
-      link.href = URL.createObjectURL(blob);
-      link.download = "coaching-course-progress.json";
-      link.click();
-      URL.revokeObjectURL(link.href);
+      download(load(), "coaching-course-progress.json");
       say(status, "Your progress was saved to a file.", "right");
+    });
+    panel.querySelector(".cq-share").addEventListener("click", function () {
+      if (!course) return;
+      download(results(course), "coaching-course-results.json");
+      say(status, "Your results were saved to a file for your trainer.", "right");
     });
     panel.querySelector(".cq-import").addEventListener("change", function (event) {
       var file = event.target.files[0];
@@ -372,8 +393,7 @@
         if (!data) return say(status, "That file is not a progress export of this course; nothing was changed.", "wrong");
         save(data);
         say(status, "Progress imported.", "right");
-        fetch(new URL("course.json", root)).then(function (r) { return r.json(); })
-          .then(function (course) { fillProgress(panel, course); });
+        if (course) fillProgress(panel, course);
       });
     });
   }
@@ -388,6 +408,7 @@
 
   function fillProgress(panel, course) {
     var progress = load();
+    panel.querySelector(".cq-share-code").value = shareCode(results(course));
     var body = panel.querySelector("tbody");
     var row = panel.querySelector("template.cq-progress-row");
     body.textContent = "";
