@@ -50,6 +50,7 @@ CODES: dict[str, str] = {
     "missing-feedback": "An answer option has no feedback.",
     "single-choice-answers": "A single-choice question does not have exactly one right option.",
     "no-correct-option": "A question has no right option.",
+    "thin-approach": "A drill uses an approach for too few statements to practise telling it apart.",
     # commands
     "no-content": "The content folder does not exist or holds no YAML files.",
     "template-error": "A template failed to render.",

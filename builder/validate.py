@@ -26,6 +26,7 @@ from .model import ITEM_KINDS, MODELS, Case, Course, Drill, Item, Module, Quiz, 
 from .model.common import Approach
 
 CONTENT_SUFFIXES = (".yml", ".yaml")
+MIN_STATEMENTS_PER_APPROACH = 2  # one example of an approach is a guess, two are a contrast
 
 
 @dataclass
@@ -337,6 +338,21 @@ def check_item(document: Document) -> list[Diagnostic]:
                     out.append(_unknown_ref(loaded, at, line.role, "role", role_ids))
     elif isinstance(model, Drill):
         out += _unique_ids(loaded, "statements", [s.id for s in model.statements], "statement")
+        counts = Counter(s.approach for s in model.statements)
+        for approach, count in sorted(counts.items()):
+            if count < MIN_STATEMENTS_PER_APPROACH:
+                first = next(i for i, s in enumerate(model.statements) if s.approach == approach)
+                out.append(
+                    Diagnostic(
+                        "thin-approach",
+                        f"drill `{model.id}` has {count} {approach.value} statement(s); "
+                        f"each approach it uses needs at least {MIN_STATEMENTS_PER_APPROACH}",
+                        loaded.position(("statements", first, "approach")),
+                        f"add another {approach.value} statement, or move this one to a "
+                        "drill that practises it",
+                        "warning",
+                    )
+                )
     elif isinstance(model, Quiz):
         out += _unique_ids(loaded, "questions", [q.id for q in model.questions], "question")
         for i, question in enumerate(model.questions):

@@ -250,8 +250,15 @@ def test_course_json_lists_modules_items_kinds_and_question_ids(rendered: Render
     assert [q["id"] for q in questions["sort-the-sayings"]] == [
         "sort-the-sayings/numbers",
         "sort-the-sayings/question",
+        "sort-the-sayings/pipeline",
+        "sort-the-sayings/stuck",
     ]
-    assert [q["approach"] for q in questions["sort-the-sayings"]] == ["managing", "coaching"]
+    assert [q["approach"] for q in questions["sort-the-sayings"]] == [
+        "managing",
+        "coaching",
+        "managing",
+        "coaching",
+    ]
     assert [(q["id"], q["correct"]) for q in questions["fork-in-the-road"]] == [
         ("fork-in-the-road/opening", ["ask"]),
         ("fork-in-the-road/follow-up", ["listen"]),

@@ -201,6 +201,16 @@ COURSE_CASES = [
     ),
     CourseCase("unlisted-item", (replace(MODULE, "  - quick-check\n", ""),)),
     CourseCase(
+        "thin-approach",
+        (
+            replace(
+                "01-basics/sort-the-sayings.yml",
+                "    approach: coaching\n    rationale: It helps",
+                "    approach: training\n    rationale: It helps",
+            ),
+        ),
+    ),
+    CourseCase(
         "unlisted-module",
         (
             create(
@@ -388,4 +398,4 @@ def test_approach_counts_count_drill_statements_only(project: Path) -> None:
     content, _ = validate(project)
     assert content is not None
     counts = approach_counts(content.items.values())
-    assert {a.value: n for a, n in counts.items()} == {"managing": 1, "coaching": 1}
+    assert {a.value: n for a, n in counts.items()} == {"managing": 2, "coaching": 2}
