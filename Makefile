@@ -4,6 +4,7 @@
 #   make site       install the project into .venv and build the site into site/
 #   make test       install the test tools (Chromium, axe-core), run ruff, mypy and pytest
 #   make serve      preview the site with live reload
+#   make handouts   print the trainer handouts (guides, role-play cards) as PDFs into handouts/
 #   make bench      run the benchmarks
 #   make clean      remove the built site, test output and caches
 #   make distclean  also remove .venv and .ci/node_modules
@@ -41,7 +42,7 @@ else
 fi
 endef
 
-.PHONY: help venv install install-test site serve bench system-deps chromium-policy axe \
+.PHONY: help venv install install-test site serve handouts bench system-deps chromium-policy axe \
 	test ruff format mypy pytest clean distclean
 
 help:
@@ -68,6 +69,11 @@ site: install
 serve: install
 	@echo "==> $(BIN)/course serve"
 	$(BIN)/course serve
+
+# PDFs are printed by Debian's Chromium, which `system-deps` installs when it is missing.
+handouts: install system-deps chromium-policy
+	@echo "==> $(BIN)/course handouts --out handouts"
+	$(BIN)/course handouts --out handouts
 
 bench: install
 	@if [ -f bench/run.py ]; then

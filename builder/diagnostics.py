@@ -50,11 +50,12 @@ CODES: dict[str, str] = {
     "missing-feedback": "An answer option has no feedback.",
     "single-choice-answers": "A single-choice question does not have exactly one right option.",
     "no-correct-option": "A question has no right option.",
-    "thin-approach": "A drill uses an approach for too few statements to practise telling it apart.",
+    "thin-approach": "A drill has too few statements of an approach to practise telling it apart.",
     # commands
     "no-content": "The content folder does not exist or holds no YAML files.",
     "template-error": "A template failed to render.",
     "file-exists": "A file that would be written already exists.",
+    "workshop-does-not-fit": "The live core of the chosen modules is longer than the slot.",
 }
 
 
@@ -98,6 +99,21 @@ class Diagnostic:
             f"{self.severity}[{self.code}]: {self.message}"
         )
         return f"{head}\n    hint: {self.hint}" if self.hint else head
+
+    def format_github(self, cwd: Path | None = None) -> str:
+        """A GitHub Actions workflow command: an inline annotation on the pull request."""
+
+        def escape(text: str, *, prop: bool = False) -> str:
+            text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+            return text.replace(":", "%3A").replace(",", "%2C") if prop else text
+
+        path = display_path(self.position.path, cwd)
+        props = (
+            f"file={escape(path, prop=True)},line={self.position.line},"
+            f"col={self.position.column},title={escape(self.code, prop=True)}"
+        )
+        body = self.message + (f"\n{self.hint}" if self.hint else "")
+        return f"::{self.severity} {props}::{escape(body)}"
 
     def as_error(self) -> Diagnostic:
         """The same diagnostic, raised to an error (``--strict``)."""

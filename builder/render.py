@@ -181,6 +181,15 @@ def render(content: Content, templates: Path) -> Rendered:
     if course.sources:
         add("sources.md.j2", "sources.md", "Sources")
         nav.append(NavEntry("Sources", "sources.md"))
+    # --- trainer toolkit (builder/trainer.py): its pages and the "For trainers" section ---
+    from .trainer import render_trainer
+
+    nav.append(render_trainer(content, add))
+    # --- end of trainer toolkit ---
+    # --- contributor pages (builder/reference.py): field reference and scenario maps ---
+    from .reference import render_reference
+
+    nav.append(render_reference(content, add))
     index = course_index(content)
     questions = sum(len(i["questions"]) for m in index["modules"] for i in m["items"])
     text = json.dumps(index, indent=1, ensure_ascii=False) + "\n"

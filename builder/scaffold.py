@@ -12,11 +12,12 @@ from .diagnostics import ContentError, Diagnostic, Position
 from .load import load_file
 from .model import ITEM_KINDS
 from .model.common import ID_PATTERN
+from .schema import schema_file
 from .validate import Document, check_document, find_content_files
 
 KINDS = list(ITEM_KINDS)
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "new"
-SCHEMA_FILE = Path("schema") / "content.schema.json"  # relative to the project folder
+SCHEMA_DIR = Path("schema")  # relative to the project folder
 
 
 def scaffold(content_dir: Path, kind: str, item_id: str, module_id: str) -> list[Path]:
@@ -81,7 +82,7 @@ def scaffold(content_dir: Path, kind: str, item_id: str, module_id: str) -> list
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
-    schema = content_dir.resolve().parent / SCHEMA_FILE
+    schema = content_dir.resolve().parent / SCHEMA_DIR / schema_file(kind)
     schema_path = Path(os.path.relpath(schema, target.parent.resolve())).as_posix()
     text = env.get_template(f"{kind}.yml.j2").render(kind=kind, id=item_id, schema_path=schema_path)
     target.write_text(text, encoding="utf-8")

@@ -87,8 +87,28 @@ def check_document(loaded: Loaded) -> tuple[Document | None, list[Diagnostic]]:
     try:
         model = model_class.model_validate(data)
     except ValidationError as exc:
-        return None, [_from_pydantic(error, loaded, model_class) for error in exc.errors()]
+        errors = _without_typo_twins(exc.errors())
+        return None, [_from_pydantic(error, loaded, model_class) for error in errors]
     return Document(loaded, typing.cast(Course | Module | Item, model)), []
+
+
+def _without_typo_twins(errors: list[Any]) -> list[Any]:
+    """Drop "missing `title`" where the same mapping has an unknown key like `titel`.
+
+    A misspelt key is one mistake; the unknown-key diagnostic already suggests the fix.
+    """
+    extra: dict[tuple[Any, ...], list[str]] = {}
+    for error in errors:
+        if error["type"] == "extra_forbidden":
+            extra.setdefault(tuple(error["loc"][:-1]), []).append(str(error["loc"][-1]))
+    return [
+        error
+        for error in errors
+        if not (
+            error["type"] == "missing"
+            and did_you_mean(str(error["loc"][-1]), extra.get(tuple(error["loc"][:-1]), []))
+        )
+    ]
 
 
 def _describe(value: Any) -> str:

@@ -137,6 +137,17 @@ def test_a_broken_file_outside_content_fails_with_its_diagnostic(project: Path) 
     )
 
 
+def test_github_format_prints_annotations_on_standard_output(project: Path) -> None:
+    (project / "draft.yml").write_text("kind: page\nid: Draft\ntitle: x\nbody: y\n", "utf-8")
+    result = invoke("validate", "--format", "github", "draft.yml")
+    assert result.exit_code == 1
+    assert result.stdout == (
+        "::error file=draft.yml,line=2,col=5,title=invalid-value::"
+        '`id` is not a valid id: the text "Draft"%0A'
+        "ids use lower-case letters, digits and single hyphens, e.g. `kpi-review`\n"
+    )
+
+
 def test_warnings_are_printed_but_do_not_fail_validate(project: Path) -> None:
     edit(project / MODULE, "  - quick-check\n", "")
     result = invoke("validate")
@@ -282,8 +293,17 @@ def test_help_works_on_every_command(command: list[str]) -> None:
     assert "Options:" in result.stdout
 
 
-def test_the_course_command_has_the_six_documented_subcommands() -> None:
-    assert COMMANDS == ["build", "export-markdown", "new", "schema", "serve", "validate"]
+def test_the_course_command_has_the_eight_documented_subcommands() -> None:
+    assert COMMANDS == [
+        "build",
+        "export-markdown",
+        "handouts",
+        "new",
+        "schema",
+        "serve",
+        "validate",
+        "workshop",
+    ]
 
 
 # --- export-markdown ------------------------------------------------------------------------

@@ -43,3 +43,19 @@ def test_the_codes_reference_page_is_generated_from_the_codes_table() -> None:
     )
     for code in CODES:
         assert f"`{code}`" in page
+
+
+def test_a_github_annotation_names_file_line_column_and_code_with_special_characters_escaped() -> (
+    None
+):
+    diagnostic = Diagnostic(
+        "unknown-key",
+        "unknown key `a,b`: 100%",
+        Position("content/x,y.yml", 4, 2),
+        "did you mean\nthis?",
+        "warning",
+    )
+    assert diagnostic.format_github() == (
+        "::warning file=content/x%2Cy.yml,line=4,col=2,title=unknown-key::"
+        "unknown key `a,b`: 100%25%0Adid you mean%0Athis?"
+    )

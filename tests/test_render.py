@@ -84,10 +84,17 @@ EXPECTED_PATHS = [
 ]
 
 
+def learner_pages(rendered: Rendered) -> list[str]:
+    return [p.path for p in rendered.pages if not p.path.startswith(("trainer/", "contributors/"))]
+
+
 def test_the_fixture_course_renders_a_page_per_module_item_and_reference(
     rendered: Rendered,
 ) -> None:
-    assert [p.path for p in rendered.pages] == EXPECTED_PATHS
+    assert learner_pages(rendered) == EXPECTED_PATHS
+    paths = [p.path for p in rendered.pages]
+    assert paths[-2:] == ["contributors/fields.md", "contributors/maps.md"]
+    assert "trainer/index.md" in paths, "the trainer section follows the learner pages"
 
 
 @pytest.mark.parametrize("path", [*EXPECTED_PATHS, "course.json"])
@@ -119,7 +126,13 @@ def test_page_titles_are_the_content_titles(rendered: Rendered) -> None:
 
 
 def test_no_page_contains_a_raw_script_tag(rendered: Rendered) -> None:
-    offenders = [p.path for p in rendered.pages if re.search(r"<\s*script", p.text, re.I)]
+    """Only the trainer pages load a script of ours (trainer.js); content never adds one."""
+    trainer_script = re.compile(r'<script src="[./]*assets/trainer\.js"></script>')
+    offenders = [
+        p.path
+        for p in rendered.pages
+        if re.search(r"<\s*script", trainer_script.sub("", p.text), re.I)
+    ]
     assert offenders == []
 
 
@@ -151,8 +164,7 @@ def test_markdown_punctuation_in_titles_is_escaped(rendered: Rendered) -> None:
 def test_plain_text_in_html_is_escaped_not_interpreted(rendered: Rendered) -> None:
     pages = outputs(rendered)
     assert (
-        '<label for="fork-in-the-road--opening--ask">'
-        "Ask: what is &lt;em&gt;really&lt;/em&gt; in the way?</label>"
+        "<span>Ask: what is &lt;em&gt;really&lt;/em&gt; in the way?</span></label>"
         in pages["basics/fork-in-the-road.md"]
     )
     assert "<li>&lt;b&gt;Not bold&lt;/b&gt; &amp; not a tag</li>" in pages["glossary.md"]
@@ -267,7 +279,7 @@ def test_course_json_lists_modules_items_kinds_and_question_ids(rendered: Render
     items = {i["id"]: i for i in module["items"]}
     assert items["quick-check"]["pass_mark"] == 50
     assert items["two-ways-to-talk"]["lookalike"] == "managing"
-    assert rendered.question_count == 6
+    assert rendered.question_count == 8
 
 
 def test_every_question_id_is_unique_and_names_its_item(rendered: Rendered) -> None:
@@ -293,6 +305,8 @@ def test_course_json_question_ids_match_the_data_question_attributes(rendered: R
 
 
 def test_the_navigation_follows_the_course_order_with_escaped_titles(rendered: Rendered) -> None:
+    trainer = next(entry for entry in rendered.nav if entry.title == "For trainers")
+    trainer_nav = trainer.to_mkdocs()["For trainers"]  # its own entries: test_trainer.py
     assert [entry.to_mkdocs() for entry in rendered.nav] == [
         {"Home": "index.md"},
         {"Your progress": "progress.md"},
@@ -308,6 +322,13 @@ def test_the_navigation_follows_the_course_order_with_escaped_titles(rendered: R
         },
         {"Glossary": "glossary.md"},
         {"Sources": "sources.md"},
+        {"For trainers": trainer_nav},
+        {
+            "For contributors": [
+                {"Field reference": "contributors/fields.md"},
+                {"Scenario maps": "contributors/maps.md"},
+            ]
+        },
     ]
 
 

@@ -11,7 +11,7 @@ import pytest
 from builder.diagnostics import ContentError
 from builder.load import load_file
 from builder.scaffold import KINDS, scaffold
-from builder.schema import schema_text
+from builder.schema import write_schemas
 from builder.validate import validate_content
 
 TESTS = Path(__file__).resolve().parent
@@ -71,16 +71,14 @@ def test_every_kind_can_be_added_to_one_module(content: Path) -> None:
     assert_course_is_clean(content)
 
 
-def test_the_new_file_points_editors_at_the_project_schema(content: Path) -> None:
-    project_schema = content.parent / "schema" / "content.schema.json"
-    project_schema.parent.mkdir(exist_ok=True)
-    project_schema.write_text(schema_text(), encoding="utf-8")
+def test_the_new_file_points_editors_at_the_project_schema_of_its_kind(content: Path) -> None:
+    write_schemas(content.parent / "schema")
     scaffold(content, "page", "with-schema", "basics")
     first = (content / "01-basics" / "with-schema.yml").read_text(encoding="utf-8").splitlines()[0]
     match = re.fullmatch(r"# yaml-language-server: \$schema=(\S+)", first)
     assert match is not None, first
     schema = (content / "01-basics" / match.group(1)).resolve()
-    assert schema == project_schema.resolve()
+    assert schema == (content.parent / "schema" / "page.schema.json").resolve()
 
 
 @pytest.mark.parametrize(

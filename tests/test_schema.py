@@ -7,6 +7,7 @@ generated one, and an independent validator (check-jsonschema) must agree with t
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from builder.schema import SCHEMA_ID, content_schema, schema_text
+from builder.schema import KINDS, SCHEMA_BASE, all_schemas, content_schema, schema_text
 from builder.validate import find_content_files, validate_standalone
 
 TESTS = Path(__file__).resolve().parent
@@ -61,17 +62,29 @@ def checked(tmp_path_factory: pytest.TempPathFactory) -> tuple[CheckResult, Path
     return check_jsonschema(*shipped, *find_content_files(FIXTURE_COURSE), broken), broken
 
 
-def test_the_committed_schema_is_the_generated_one() -> None:
-    assert COMMITTED.read_text(encoding="utf-8") == schema_text(), (
-        "schema/content.schema.json is stale: run `course schema --out schema/content.schema.json`"
+def test_the_committed_schemas_are_the_generated_ones() -> None:
+    folder = COMMITTED.parent
+    committed = {p.name: p.read_text(encoding="utf-8") for p in folder.glob("*.schema.json")}
+    assert committed == all_schemas(), (
+        "schema/ is stale: run `course schema --out-dir schema` and commit the result"
     )
 
 
-def test_the_schema_is_a_valid_draft_2020_12_schema() -> None:
-    schema = content_schema()
+@pytest.mark.parametrize("kind", [None, *KINDS], ids=lambda k: k or "any")
+def test_each_schema_is_a_valid_draft_2020_12_schema(kind: str | None) -> None:
+    schema = content_schema(kind)
     jsonschema.Draft202012Validator.check_schema(schema)
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    assert schema["$id"] == SCHEMA_ID
+    assert schema["$id"] == f"{SCHEMA_BASE}{kind or 'content'}.schema.json"
+
+
+@pytest.mark.parametrize("path", find_content_files(ROOT / "content"), ids=lambda p: p.name)
+def test_every_content_file_names_the_schema_of_its_kind_for_editors(path: Path) -> None:
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    match = re.fullmatch(r"# yaml-language-server: \$schema=(\S+)", first)
+    assert match, f"{path} does not start with a yaml-language-server schema line"
+    kind = instance(path)["kind"]  # type: ignore[index]
+    assert (path.parent / match.group(1)).resolve() == (ROOT / "schema" / f"{kind}.schema.json")
 
 
 def test_the_schema_text_is_stable_sorted_json() -> None:

@@ -11,11 +11,15 @@ from pathlib import Path
 
 import click
 
-from ..diagnostics import ContentError, Diagnostic, display_path
+from ..diagnostics import ContentError, Diagnostic, did_you_mean, display_path
+from ..handouts import PAPERS, HandoutError, Written, write_handouts, write_workshop
+from ..model import Module
 from ..pipeline import run_pipeline
 from ..scaffold import KINDS, scaffold
-from ..schema import schema_text
-from ..validate import find_content_files, validate_content, validate_standalone
+from ..schema import KINDS as SCHEMA_KINDS
+from ..schema import schema_text, write_schemas
+from ..validate import Content, find_content_files, validate_content, validate_standalone
+from ..workshop import WorkshopError, find_modules, format_plan, plan_workshop
 from ..write import build_into, write_pages
 
 CONTENT = click.option(
@@ -44,17 +48,20 @@ CONFIG = click.option(
 )
 
 
-def report(diagnostics: list[Diagnostic]) -> None:
+def report(diagnostics: list[Diagnostic], style: str = "text") -> None:
     for diagnostic in diagnostics:
-        click.echo(diagnostic.format(), err=True)
+        if style == "github":  # workflow commands are read from standard output
+            click.echo(diagnostic.format_github())
+        else:
+            click.echo(diagnostic.format(), err=True)
     errors = sum(d.severity == "error" for d in diagnostics)
     warnings = len(diagnostics) - errors
     if diagnostics:
         click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
 
 
-def fail(diagnostics: list[Diagnostic]) -> None:
-    report(diagnostics)
+def fail(diagnostics: list[Diagnostic], style: str = "text") -> None:
+    report(diagnostics, style)
     sys.exit(ContentError.exit_code)
 
 
@@ -136,8 +143,16 @@ def serve(dev_addr: str, config_file: Path) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option(
+    "--format",
+    "style",
+    type=click.Choice(["text", "github"]),
+    default="text",
+    show_default=True,
+    help="`github`: annotations for GitHub Actions.",
+)
 @CONTENT
-def validate(paths: tuple[Path, ...], strict: bool, content_dir: Path) -> None:
+def validate(paths: tuple[Path, ...], strict: bool, content_dir: Path, style: str) -> None:
     """Check content without building (default: all of content/).
 
     A file outside the content folder is checked on its own, as a scenario file.
@@ -159,8 +174,8 @@ def validate(paths: tuple[Path, ...], strict: bool, content_dir: Path) -> None:
     if strict:
         diagnostics = [d.as_error() for d in diagnostics]
     if any(d.severity == "error" for d in diagnostics):
-        fail(diagnostics)
-    report(diagnostics)
+        fail(diagnostics, style)
+    report(diagnostics, style)
     click.echo(f"{checked} file(s) checked: no errors")
 
 
@@ -170,10 +185,20 @@ def _under(path: str, wanted: set[Path]) -> bool:
 
 
 @main.command()
+@click.option("--kind", type=click.Choice(SCHEMA_KINDS), help="Only this kind's schema.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
-def schema(out: Path | None) -> None:
+@click.option(
+    "--out-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write every schema (any kind, and one per kind) into this folder.",
+)
+def schema(kind: str | None, out: Path | None, out_dir: Path | None) -> None:
     """Print the JSON Schema of content files (generated from the model)."""
-    text = schema_text()
+    if out_dir is not None:
+        for path in write_schemas(out_dir):
+            click.echo(f"wrote {display_path(str(path.resolve()))}", err=True)
+        return
+    text = schema_text(kind)
     if out is None:
         click.echo(text, nl=False)
     else:
@@ -212,6 +237,133 @@ def export_markdown(directory: Path, content_dir: Path, templates_dir: Path) -> 
         result.rendered.pages, {"course.json": result.rendered.course_json}, directory.resolve()
     )
     click.echo(f"Wrote {count} files into {display_path(str(directory.resolve()))}/")
+
+
+# --- trainer toolkit: `course handouts` and `course workshop` (builder/handouts.py, workshop.py)
+
+PAPER = click.option(
+    "--paper",
+    type=click.Choice(["a4", "letter"]),
+    default="a4",
+    show_default=True,
+    help="Paper size of the PDFs.",
+)
+CHROMIUM = click.option(
+    "--chromium",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The Chromium to print with (default: $COURSE_CHROMIUM, else chromium on the PATH).",
+)
+
+
+def _valid_content(content_dir: Path) -> Content:
+    content, diagnostics = validate_content(content_dir)
+    if content is None or any(d.severity == "error" for d in diagnostics):
+        fail(diagnostics)
+    report(diagnostics)
+    assert content is not None
+    return content
+
+
+def _modules(content: Content, ids: list[str], option: str) -> list[Module]:
+    modules, unknown = find_modules(content, ids)
+    if unknown or not modules:
+        known = [m.id for m in content.modules]
+        word = unknown[0] if unknown else ""
+        hint = did_you_mean(word, known) or f"the modules are: {', '.join(known)}"
+        raise click.BadParameter(f"no module {word!r}; {hint}", param_hint=option)
+    return modules
+
+
+def _wrote(written: list[Written], *, err: bool = False) -> None:
+    for file in written:
+        pages = f"{file.pages} pages, " if file.pages is not None else ""
+        size = f"{pages}{file.size // 1024} KB"
+        click.echo(f"wrote {display_path(str(file.path.resolve()))} ({size})", err=err)
+
+
+@main.command()
+@click.option("--module", "module_id", default=None, help="Only this module (default: all).")
+@PAPER
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The folder to write the PDFs into (other files in it are left alone).",
+)
+@CHROMIUM
+@CONTENT
+@TEMPLATES
+def handouts(
+    module_id: str | None,
+    paper: str,
+    out: Path,
+    chromium: Path | None,
+    content_dir: Path,
+    templates_dir: Path,
+) -> None:
+    """Print facilitator guides, role-play cards and paper gamebooks as PDFs."""
+    content = _valid_content(content_dir)
+    if module_id is not None:
+        _modules(content, [module_id], "--module")
+    try:
+        written = write_handouts(
+            content, templates_dir.parent / "print", PAPERS[paper], out, module_id, chromium
+        )
+    except HandoutError as exc:
+        click.echo(exc.format(), err=True)
+        sys.exit(exc.exit_code)
+    _wrote(written)
+
+
+@main.command()
+@click.option(
+    "--modules", "module_ids", required=True, help="Module ids, comma-separated, in running order."
+)
+@click.option(
+    "--minutes", type=click.IntRange(1, 1440), required=True, help="The length of the slot."
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Also write the agenda as workshop.html and workshop.pdf into this folder.",
+)
+@PAPER
+@CHROMIUM
+@CONTENT
+@TEMPLATES
+def workshop(
+    module_ids: str,
+    minutes: int,
+    out: Path | None,
+    paper: str,
+    chromium: Path | None,
+    content_dir: Path,
+    templates_dir: Path,
+) -> None:
+    """Plan a workshop that fits MINUTES: what runs live and what becomes pre-work."""
+    content = _valid_content(content_dir)
+    modules = _modules(content, [i.strip() for i in module_ids.split(",")], "--modules")
+    try:
+        plan = plan_workshop(content, modules, minutes)
+    except WorkshopError as exc:
+        click.echo(exc.problem.format(), err=True)
+        sys.exit(exc.exit_code)
+    click.echo(format_plan(plan), nl=False)
+    if out is None:
+        return
+    try:
+        written = write_workshop(
+            content, plan, templates_dir.parent / "print", PAPERS[paper], out, chromium
+        )
+    except HandoutError as exc:
+        click.echo(exc.format(), err=True)
+        sys.exit(exc.exit_code)
+    _wrote(written, err=True)
+
+
+# --- end of trainer toolkit ----------------------------------------------------------------
 
 
 def _quiet_mkdocs(level: int = logging.WARNING) -> None:

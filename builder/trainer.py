@@ -1,0 +1,398 @@
+"""The trainer toolkit: what a trainer needs to run any module as a live workshop.
+
+Everything is generated from the content, in the section "For trainers": a facilitator guide
+per module, printable role-play cards, a projector view of every case and role play, a paper
+gamebook of every case, and a group debrief dashboard. The same data feeds the print
+templates (``builder/handouts.py``) and the workshop planner (``builder/workshop.py``).
+
+The section is labelled on every page and kept out of the site search, so learners do not
+land in it by accident; it is not secret.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import random
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from .model import Case, Choice, Drill, Item, Module, Quiz, RolePlay, Step
+from .model.common import Approach
+from .render import NavEntry, item_path, story_order, url_of
+from .validate import Content
+
+SECTION_TITLE = "For trainers"
+ROOT = "trainer"
+
+
+class AddPage(Protocol):
+    """Renders ``template`` into a page at ``path`` (``render()``'s own ``add``)."""
+
+    def __call__(self, template: str, path: str, title: str, **context: Any) -> None: ...
+
+
+def clock(minutes: int) -> str:
+    """Minutes since the start of a session as a clock: ``0:08``, ``1:35``."""
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+# --- run sheets ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Activity:
+    """One line of a module's run sheet, placed on the session's clock."""
+
+    index: int
+    activity: str
+    minutes: int
+    start: int
+    item: Item | None
+    #: The page of the item (``module/item.md``), if the activity uses one.
+    page: str | None
+
+    @property
+    def end(self) -> int:
+        return self.start + self.minutes
+
+    @property
+    def start_clock(self) -> str:
+        return clock(self.start)
+
+    @property
+    def end_clock(self) -> str:
+        return clock(self.end)
+
+
+def run_sheet(content: Content, module: Module) -> list[Activity]:
+    """The module's run sheet with a cumulative clock.
+
+    A module without one gets a run sheet made from its items' workshop (or else self-study)
+    minutes, so every module can be planned; untimed items are left out.
+    """
+    items = {item.id: item for item in content.items_of(module)}
+    lines: list[tuple[str, int, Item | None]] = []
+    if module.facilitator.run_sheet:
+        for entry in module.facilitator.run_sheet:
+            lines.append((entry.activity, entry.minutes, items.get(entry.item or "")))
+    else:
+        for one in items.values():
+            minutes = one.facilitator.minutes or one.minutes
+            if minutes:
+                lines.append((one.title, minutes, one))
+    activities: list[Activity] = []
+    start = 0
+    for index, (name, minutes, item) in enumerate(lines):
+        page = item_path(module, item) if item is not None else None
+        activities.append(Activity(index, name, minutes, start, item, page))
+        start += minutes
+    return activities
+
+
+# --- paper gamebooks -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Turn:
+    """A way out of a gamebook section: a choice (or "read on") and the section it leads to."""
+
+    choice: Choice | None
+    number: int
+
+
+@dataclass(frozen=True)
+class Section:
+    """A numbered gamebook section: a step of the story, or what one choice leads to."""
+
+    number: int
+    step: Step
+    choice: Choice | None
+    turns: list[Turn]
+
+    @property
+    def anchor(self) -> str:
+        return f"section-{self.number}"
+
+
+@dataclass(frozen=True)
+class Gamebook:
+    """A branching case as numbered sections, in number order."""
+
+    case: Case
+    sections: list[Section]
+
+
+_SHUFFLE_ATTEMPTS = 64
+
+
+def gamebook(case: Case) -> Gamebook:
+    """The case as a paper gamebook: section 1 is the start, the rest are shuffled.
+
+    Each step is a section, and so is each choice (its consequence), so a reader only sees
+    the outcome of the choice they made. Numbers come from a shuffle seeded with the case id
+    (``random.Random`` hashes a text seed with SHA-512, so every build and machine agrees).
+    Shuffles are retried, with the attempt number in the seed, until no section sends the
+    reader to the very next number, which would give the story away.
+    """
+    steps = story_order(case)
+    by_id = {step.id: step for step in steps}
+    keys: list[tuple[str, str]] = [(step.id, "") for step in steps]
+    keys += [(step.id, choice.id) for step in steps for choice in step.choices]
+    start = (case.start, "")
+    others = [key for key in keys if key != start]
+
+    def links(numbers: dict[tuple[str, str], int]) -> list[tuple[int, int]]:
+        pairs = []
+        for step in steps:
+            for choice in step.choices:
+                pairs.append((numbers[(step.id, "")], numbers[(step.id, choice.id)]))
+                if choice.next in by_id:
+                    pairs.append((numbers[(step.id, choice.id)], numbers[(choice.next, "")]))
+        return pairs
+
+    numbers: dict[tuple[str, str], int] = {}
+    for attempt in range(_SHUFFLE_ATTEMPTS):
+        order = list(others)
+        random.Random(f"{case.id}#{attempt}").shuffle(order)
+        numbers = {start: 1, **{key: n for n, key in enumerate(order, start=2)}}
+        if all(target != source + 1 for source, target in links(numbers)):
+            break
+    sections = []
+    for (step_id, choice_id), number in numbers.items():
+        step = by_id[step_id]
+        if not choice_id:
+            turns = [Turn(c, numbers[(step.id, c.id)]) for c in step.choices]
+            sections.append(Section(number, step, None, turns))
+            continue
+        choice = next(c for c in step.choices if c.id == choice_id)
+        after = [Turn(None, numbers[(choice.next, "")])] if choice.next in by_id else []
+        sections.append(Section(number, step, choice, after))
+    return Gamebook(case, sorted(sections, key=lambda s: s.number))
+
+
+# --- projector views -------------------------------------------------------------------------
+
+
+def default_choice(step: Step) -> Choice | None:
+    """The choice the projector follows on "next": the best one, else the first that goes on."""
+    going_on = [choice for choice in step.choices if choice.next]
+    best = [choice for choice in going_on if choice.best]
+    return next(iter(best or going_on), None)
+
+
+# --- pages -----------------------------------------------------------------------------------
+
+
+def guide_path(module: Module) -> str:
+    return f"{ROOT}/{module.id}/index.md"
+
+
+def cards_path(module: Module, item: Item) -> str:
+    return f"{ROOT}/{module.id}/{item.id}-cards.md"
+
+
+def projector_path(module: Module, item: Item) -> str:
+    return f"{ROOT}/{module.id}/{item.id}-projector.md"
+
+
+def gamebook_path(module: Module, item: Item) -> str:
+    return f"{ROOT}/{module.id}/{item.id}-gamebook.md"
+
+
+def root_of(path: str) -> str:
+    """The site root as a relative URL from page ``path`` (for assets in templates)."""
+    return posixpath.relpath("/", "/" + url_of(path))
+
+
+@dataclass(frozen=True)
+class ModuleKit:
+    """Everything the trainer section offers for one module."""
+
+    number: int
+    module: Module
+    activities: list[Activity]
+    items: list[Item]
+    roleplays: list[RolePlay]
+    cases: list[Case]
+
+    @property
+    def total(self) -> int:
+        """Workshop minutes: the run sheet's total."""
+        return sum(a.minutes for a in self.activities)
+
+    @property
+    def unscheduled(self) -> list[Item]:
+        """Items the run sheet does not use (self-study only)."""
+        used = {a.item.id for a in self.activities if a.item is not None}
+        return [item for item in self.items if item.id not in used]
+
+
+def module_kits(content: Content) -> list[ModuleKit]:
+    kits = []
+    for number, module in enumerate(content.modules, start=1):
+        items = content.items_of(module)
+        kits.append(
+            ModuleKit(
+                number,
+                module,
+                run_sheet(content, module),
+                items,
+                [i for i in items if isinstance(i, RolePlay)],
+                [i for i in items if isinstance(i, Case)],
+            )
+        )
+    return kits
+
+
+def render_trainer(content: Content, add: AddPage) -> NavEntry:
+    """Add every trainer page through ``add``; returns the "For trainers" navigation section.
+
+    Each page gets its full title (the browser tab's) and a shorter one for the navigation.
+    """
+    kits = module_kits(content)
+    common = {
+        "kits": kits,
+        "guide_path": guide_path,
+        "cards_path": cards_path,
+        "projector_path": projector_path,
+        "gamebook_path": gamebook_path,
+        "default_choice": default_choice,
+    }
+
+    def page(template: str, path: str, title: str, nav_title: str, **context: Any) -> NavEntry:
+        add(
+            f"trainer/{template}",
+            path,
+            title,
+            page_title=title,
+            root=root_of(path),
+            **common,
+            **context,
+        )
+        return NavEntry(nav_title, path)
+
+    section = NavEntry(SECTION_TITLE)
+    section.children.append(page("index.md.j2", f"{ROOT}/index.md", SECTION_TITLE, "Start here"))
+    names = {a.value: a.value.replace("-", " ").capitalize() for a in Approach}
+    names.update({a.value: info.name for a, info in content.course.approaches.items()})
+    questions = [(kit, [q for item in kit.items for q in asked_in(item, names)]) for kit in kits]
+    section.children.append(
+        page(
+            "dashboard.md.j2",
+            f"{ROOT}/dashboard.md",
+            "Group debrief",
+            "Group debrief",
+            questions=[(kit, asked) for kit, asked in questions if asked],
+        )
+    )
+    for kit in kits:
+        module = kit.module
+        entries = [
+            page(
+                "guide.md.j2",
+                guide_path(module),
+                f"Facilitator guide: {module.title}",
+                "Facilitator guide",
+                kit=kit,
+            )
+        ]
+        for item in kit.items:
+            if isinstance(item, RolePlay):
+                entries.append(
+                    page(
+                        "cards.md.j2",
+                        cards_path(module, item),
+                        f"Role-play cards: {item.title}",
+                        f"Cards: {item.title}",
+                        kit=kit,
+                        item=item,
+                    )
+                )
+            if isinstance(item, Case | RolePlay):
+                entries.append(
+                    page(
+                        "projector.md.j2",
+                        projector_path(module, item),
+                        f"Projector: {item.title}",
+                        f"Projector: {item.title}",
+                        kit=kit,
+                        item=item,
+                    )
+                )
+            if isinstance(item, Case):
+                entries.append(
+                    page(
+                        "gamebook.md.j2",
+                        gamebook_path(module, item),
+                        f"Paper gamebook: {item.title}",
+                        f"Gamebook: {item.title}",
+                        kit=kit,
+                        item=item,
+                        book=gamebook(item),
+                    )
+                )
+        section.children.append(NavEntry(f"Module {kit.number}: {module.title}", children=entries))
+    return section
+
+
+# --- the group debrief dashboard -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Asked:
+    """One answerable question, as the dashboard shows it (ids as in ``course.json``)."""
+
+    id: str
+    item: Item
+    prompt: str
+    #: Whether ``prompt`` is Markdown (quiz prompts) or plain text (statements, step titles).
+    markdown: bool
+    answer: str
+    why: str | None
+    ask: list[str]
+
+
+def asked_in(item: Item, names: dict[str, str]) -> list[Asked]:
+    """Every question of ``item`` that a learner's results can hold an answer to."""
+    ask = [*(item.debrief if isinstance(item, RolePlay) else []), *item.facilitator.debrief]
+    if isinstance(item, Quiz):
+        return [
+            Asked(
+                f"{item.id}/{q.id}",
+                item,
+                q.prompt,
+                True,
+                "; ".join(o.text for o in q.options if o.correct),
+                q.explanation,
+                ask,
+            )
+            for q in item.questions
+        ]
+    if isinstance(item, Drill):
+        return [
+            Asked(
+                f"{item.id}/{s.id}",
+                item,
+                s.text,
+                False,
+                names[s.approach.value],
+                s.rationale,
+                ask,
+            )
+            for s in item.statements
+        ]
+    if isinstance(item, Case):
+        decisions = [step for step in story_order(item) if step.choices]
+        return [
+            Asked(
+                f"{item.id}/{step.id}",
+                item,
+                f"{step.title or f'Decision {n}'}: what does the manager do?",
+                False,
+                "; ".join(c.text for c in step.choices if c.best) or "no single best choice",
+                next((c.consequence for c in step.choices if c.best), None),
+                ask,
+            )
+            for n, step in enumerate(decisions, start=1)
+        ]
+    return []

@@ -1,0 +1,95 @@
+"""Regenerate the learner screenshots in this folder from a freshly built site.
+
+    make site && .venv/bin/python docs/screenshots/make.py
+
+Serves site/ on a free loopback port, drives Debian's Chromium (offline flags as in the tests)
+through a learner's key moments, and writes PNG files beside this script.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Page, sync_playwright
+
+HERE = Path(__file__).resolve().parent
+SITE = HERE.parents[1] / "site"
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1",
+]
+
+
+class Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def questions(url: str) -> list[dict[str, Any]]:
+    course = json.loads((SITE / "course.json").read_text(encoding="utf-8"))
+    for module in course["modules"]:
+        for item in module["items"]:
+            if item["url"] == url:
+                found: list[dict[str, Any]] = item["questions"]
+                return found
+    raise SystemExit(f"{url} is not in site/course.json")
+
+
+def answer(page: Page, question: dict[str, Any], right: bool) -> None:
+    box = page.locator(f'fieldset[data-question="{question["id"]}"]')
+    wrong = [o for o in question["options"] if o not in question["correct"]][:1]
+    for option in question["correct"] if right else wrong:
+        box.locator(f'input[value="{option}"]').check()
+    box.locator(".cq-check").click()
+
+
+def main() -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(SITE)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 860})
+
+        case = "three-levers/kpi-review-meeting/"
+        page.goto(base + case)
+        first = questions(case)[0]
+        step = page.locator(".cq-step:not([hidden])").last
+        step.locator(f'input[value="{first["correct"][0]}"]').check()
+        step.locator(".cq-check").click()
+        step.locator(".cq-status").scroll_into_view_if_needed()
+        page.screenshot(path=HERE / "case.png")
+
+        quiz = "three-levers/levers-check/"
+        page.goto(base + quiz)
+        answer(page, questions(quiz)[0], right=True)
+        answer(page, questions(quiz)[1], right=False)
+        page.locator(".cq-question").nth(1).scroll_into_view_if_needed()
+        page.screenshot(path=HERE / "quiz-feedback.png")
+
+        final = "final-assessment/final-quiz/"
+        page.goto(base + final)
+        for index, question in enumerate(questions(final)):
+            answer(page, question, right=index % 7 != 0)
+        page.locator(".cq-certificate input").fill("Ada Moreno")
+        page.locator(".cq-score").scroll_into_view_if_needed()
+        page.screenshot(path=HERE / "assessment-result.png")
+
+        page.goto(base + "progress/")
+        page.wait_for_selector(".cq-progress tbody tr")
+        page.screenshot(path=HERE / "progress.png")
+        browser.close()
+    server.shutdown()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,448 @@
+"""The trainer pages in a real browser: axe, the group debrief dashboard, the projector view
+driven by keyboard, and printing the role-play cards."""
+
+from __future__ import annotations
+
+import base64
+import functools
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+FOUR_THINGS = "four-things-coaching-is-not"
+#: Every learner misses this one, so it heads the "most missed" list.
+HARDEST = "spot-managing/signs-of-managing"
+
+
+@pytest.fixture(scope="module")
+def course(built_site: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((built_site / "course.json").read_text(encoding="utf-8"))
+    return data
+
+
+@pytest.fixture(scope="module")
+def trainer_pages(built_site: Path) -> list[str]:
+    pages = sorted(
+        f"{p.parent.relative_to(built_site).as_posix()}/"
+        for p in (built_site / "trainer").rglob("index.html")
+    )
+    assert len(pages) > 10, pages
+    return pages
+
+
+def results(course: dict[str, Any], seed: int) -> dict[str, Any]:
+    """A learner's results for module 3, as the progress page exports them."""
+    rng = random.Random(seed)
+    module = next(m for m in course["modules"] if m["id"] == FOUR_THINGS)
+    answers: dict[str, Any] = {}
+    for item in module["items"]:
+        for q in item["questions"]:
+            if q["type"] == "classify":
+                chosen = q["approach"] if rng.random() < 0.6 else rng.choice(course["approaches"])
+                right = chosen == q["approach"]
+                answers[q["id"]] = {
+                    "chosen": [chosen],
+                    "correct": right,
+                    "first": right,
+                    "approach": chosen,
+                }
+            elif q["type"] == "single":
+                chosen = q["correct"][0] if rng.random() < 0.6 else rng.choice(q["options"])
+                right = chosen in q["correct"]
+                approach = q["approach"] if right else rng.choice(course["approaches"])
+                answers[q["id"]] = {
+                    "chosen": [chosen],
+                    "correct": right,
+                    "first": right,
+                    "approach": approach,
+                }
+            elif q["type"] == "multiple":
+                wrong = q["id"] == HARDEST
+                chosen = q["options"][:1] if wrong else q["correct"]
+                answers[q["id"]] = {"chosen": chosen, "correct": not wrong, "first": not wrong}
+    return {"format": "cq-results", "version": 1, "course": course["id"], "answers": answers}
+
+
+def code_of(data: dict[str, Any]) -> str:
+    raw = base64.urlsafe_b64encode(json.dumps(data).encode("utf-8")).decode("ascii")
+    return "CQ1." + raw.rstrip("=")
+
+
+def open_dashboard(page: Page) -> None:
+    page.goto("trainer/dashboard/")
+    expect(page.get_by_label("Choose result files")).to_be_enabled()
+
+
+def messages(page: Page) -> list[str]:
+    return page.locator(".cq-messages li").all_inner_texts()
+
+
+# --- every trainer page ----------------------------------------------------------------------
+
+
+def test_every_trainer_page_has_no_axe_violations(
+    page: Page, trainer_pages: list[str], run_axe: Callable[[Page], list[dict[str, Any]]]
+) -> None:
+    failures = []
+    for url in trainer_pages:
+        response = page.goto(url)
+        assert response is not None
+        assert response.status == 200, url
+        expect(page.locator(".cq-trainer-banner")).to_be_visible()
+        for violation in run_axe(page):
+            targets = [" ".join(map(str, n["target"])) for n in violation["nodes"]]
+            failures.append(f"/{url}: {violation['id']} at {', '.join(targets)}")
+    assert not failures, "\n".join(failures)
+
+
+def test_the_dashboard_with_results_has_no_axe_violations(
+    page: Page,
+    course: dict[str, Any],
+    tmp_path: Path,
+    run_axe: Callable[[Page], list[dict[str, Any]]],
+) -> None:
+    open_dashboard(page)
+    files = []
+    for n in range(3):
+        files.append(tmp_path / f"learner-{n}.json")
+        files[-1].write_text(json.dumps(results(course, n)), encoding="utf-8")
+    (tmp_path / "bad.json").write_text("{", encoding="utf-8")
+    page.get_by_label("Choose result files").set_input_files([*files, tmp_path / "bad.json"])
+    expect(page.locator(".cq-count")).to_have_text("3 results imported.")
+    assert run_axe(page) == []
+
+
+# --- the group debrief dashboard -------------------------------------------------------------
+
+
+def test_the_dashboard_imports_results_and_rejects_broken_ones_with_a_clear_message(
+    page: Page, course: dict[str, Any], tmp_path: Path
+) -> None:
+    learners = [results(course, seed) for seed in range(5)]
+    files = []
+    for n, data in enumerate(learners, start=1):
+        path = tmp_path / f"learner-{n}.json"
+        path.write_text(json.dumps(data, indent=1), encoding="utf-8")
+        files.append(path)
+    broken: dict[str, str] = {
+        "not-json.json": "{ this is not json",
+        "array.json": "[1, 2, 3]",
+        "other-format.json": json.dumps({**learners[0], "format": "cq-progress"}),
+        "version-2.json": json.dumps({**learners[0], "version": 2}),
+        "other-course.json": json.dumps({**learners[0], "course": "another-course"}),
+        "unknown-question.json": json.dumps(
+            {**learners[0], "answers": {"no-such/question": {"chosen": ["a"], "correct": True}}}
+        ),
+        "wrong-type.json": json.dumps(
+            {
+                **learners[0],
+                "answers": {HARDEST: {"chosen": "sm-dashboard-first", "correct": "yes"}},
+            }
+        ),
+        "bad-option.json": json.dumps(
+            {**learners[0], "answers": {HARDEST: {"chosen": ["<img src=x>"], "correct": True}}}
+        ),
+    }
+    for name, text in broken.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    huge = tmp_path / "huge.json"
+    huge.write_text(json.dumps({**learners[0], "padding": "x" * (1024 * 1024)}), encoding="utf-8")
+    copy = tmp_path / "learner-1-again.json"
+    copy.write_text(json.dumps(learners[0]), encoding="utf-8")  # same content, other layout
+
+    open_dashboard(page)
+    chosen = [*files, *(tmp_path / name for name in broken), huge, copy]
+    page.get_by_label("Choose result files").set_input_files(chosen)
+    expect(page.locator(".cq-count")).to_have_text("5 results imported.")
+
+    said = dict(line.split(": ", 1) for line in messages(page))
+    for n in range(1, 6):
+        assert said[f"learner-{n}.json"].startswith("added, 28 answers"), said
+    expected = {
+        "not-json.json": "not added: it is not valid JSON.",
+        "array.json": "not added: it is not a results file (expected a JSON object).",
+        "other-format.json": "not added: it is not a results file (its format is not cq-results).",
+        "version-2.json": 'not added: it is results format version "2"',
+        "other-course.json": 'not added: it holds results of another course, "another-course".',
+        "unknown-question.json": "not added: it answers a question this course does not have",
+        "wrong-type.json": f'not added: the answer to "{HARDEST}" has no list of chosen options.',
+        "bad-option.json": 'chooses "<img src=x>", which is not one of its options',
+        "huge.json": "not added: larger than 1 MB, which no results file is.",
+        "learner-1-again.json": "skipped: the same results as result 1, learner-1.json",
+    }
+    for name, message in expected.items():
+        assert message in said[name], (name, said[name])
+    assert page.locator(".cq-messages li.cq-bad").count() == len(broken) + 1
+    assert page.locator(".cq-messages img").count() == 0, "text from files is never markup"
+
+    # Per question: how many answered, and the share right the first time.
+    for qid in (HARDEST, "lookalike-drill/renewals-deadline"):
+        answered = [d["answers"][qid] for d in learners]
+        first = sum(a["first"] for a in answered)
+        row = page.locator(f'tr[data-qid="{qid}"]')
+        expect(row.locator(".cq-n")).to_have_text("5")
+        expect(row.locator(".cq-first")).to_have_text(f"{first} of 5 ({round(100 * first / 5)}%)")
+    expect(page.locator('tr[data-qid="kpi-review-meeting/opening"]')).to_be_hidden()
+
+    # The confusion matrix: rows are the right approach, columns the approach chosen.
+    questions = {q["id"]: q for m in course["modules"] for i in m["items"] for q in i["questions"]}
+    cells: Counter[str] = Counter()
+    for data in learners:
+        for qid, answer in data["answers"].items():
+            q = questions[qid]
+            if q["type"] in ("single", "classify") and q["approach"] and answer.get("approach"):
+                cells[f"{q['approach']}:{answer['approach']}"] += 1
+    assert sum(cells.values()) > 20
+    for right in course["approaches"]:
+        for chosen in course["approaches"]:
+            key = f"{right}:{chosen}"
+            expect(page.locator(f'td[data-cell="{key}"]')).to_have_text(str(cells[key]))
+
+    # The most missed question comes first, with what to ask the room.
+    first_missed = page.locator(".cq-missed > li").first
+    expect(first_missed).to_contain_text("5 of 5 missed it the first time.")
+    expect(first_missed).to_contain_text("Which of these are signs")
+    expect(first_missed).to_contain_text("Ask the room:")
+    expect(page.locator(".cq-missed > li")).to_have_count(5)
+
+
+def test_results_can_be_pasted_as_codes_and_removed_again(
+    page: Page, course: dict[str, Any]
+) -> None:
+    open_dashboard(page)
+    good = [code_of(results(course, seed)) for seed in (11, 12)]
+    cut = good[1][: len(good[1]) // 2]
+    page.get_by_label("Or paste codes").fill(
+        f"{good[0]}\n\n{good[1]}  CQ1.@@@  hello {good[0]} {cut} CQ1.AAAAA"
+    )
+    page.get_by_role("button", name="Add the codes").click()
+    expect(page.locator(".cq-count")).to_have_text("2 results imported.")
+    damaged = "the code is damaged or cut short (copy all of it, from CQ1. to the end)."
+    assert messages(page) == [
+        "code 1: added, 28 answers.",
+        "code 2: added, 28 answers.",
+        "code 3: not added: the code is damaged (it has characters a code never has).",
+        "code 4: not added: it is not a results code (codes start with CQ1.).",
+        "code 5: skipped: the same results as result 1, code 1 (identical results count once).",
+        f"code 6: not added: {damaged}",
+        f"code 7: not added: {damaged}",
+    ]
+    expect(page.get_by_label("Or paste codes")).to_have_value("")
+
+    page.get_by_role("button", name="Remove result 1, code 1").click()
+    expect(page.locator(".cq-count")).to_have_text("1 result imported.")
+    expect(page.get_by_role("status")).to_contain_text("code 1: removed.")
+    page.get_by_role("button", name="Remove all results").click()
+    expect(page.locator(".cq-count")).to_have_text("No results imported yet.")
+    expect(page.locator(".cq-results")).to_be_hidden()
+
+
+def test_imported_results_stay_while_the_tab_is_open(page: Page, course: dict[str, Any]) -> None:
+    open_dashboard(page)
+    page.get_by_label("Or paste codes").fill(code_of(results(course, 3)))
+    page.get_by_role("button", name="Add the codes").click()
+    expect(page.locator(".cq-count")).to_have_text("1 result imported.")
+    page.goto("trainer/")
+    open_dashboard(page)
+    expect(page.locator(".cq-count")).to_have_text("1 result imported.")
+    expect(page.get_by_role("status")).to_contain_text("1 results kept from earlier in this tab.")
+
+
+def test_tampered_session_storage_does_not_break_the_dashboard(page: Page) -> None:
+    open_dashboard(page)
+    page.evaluate(
+        """() => {
+            for (const key of Object.keys(sessionStorage)) sessionStorage.removeItem(key);
+            const key = "cq-trainer-results:" + new URL(__md_scope).pathname;
+            sessionStorage.setItem(key, JSON.stringify([["x", "{\\"format\\": 1}"], 5, null]));
+        }"""
+    )
+    page.reload()
+    expect(page.get_by_label("Choose result files")).to_be_enabled()
+    expect(page.locator(".cq-count")).to_have_text("No results imported yet.")
+
+
+# --- the projector view ----------------------------------------------------------------------
+
+
+def visible_slide(page: Page) -> str:
+    slide = page.locator(".cq-slide:visible")
+    expect(slide).to_have_count(1)
+    return str(slide.get_attribute("data-slide"))
+
+
+def test_a_role_play_runs_on_the_projector_from_the_keyboard(page: Page) -> None:
+    page.goto(f"trainer/{FOUR_THINGS}/not-managing-projector/")
+    status = page.locator(".cq-projector .cq-status")
+    expect(status).to_have_text("Slide 1 of 6: The situation. ")
+    page.keyboard.press("Space")
+    assert visible_slide(page) == "roles"
+    roles = page.locator('[data-slide="roles"] .cq-build')
+    expect(roles.locator("visible=true")).to_have_count(0)
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    expect(roles.locator("visible=true")).to_have_count(2)
+    for _ in range(2):  # the last role, then on to round 1
+        page.keyboard.press("ArrowRight")
+    assert visible_slide(page) == "round-1"
+    lines = page.locator('[data-slide="round-1"] .cq-build')
+    reveal = page.locator('[data-slide="round-1"] .cq-reveal')
+    page.keyboard.press("ArrowRight")
+    expect(lines.locator("visible=true")).to_have_count(1)
+    expect(reveal).to_be_hidden()
+    page.keyboard.press("r")  # reveal: the whole conversation and what it was
+    expect(reveal).to_be_visible()
+    expect(reveal).to_contain_text("This was managing")
+    expect(lines.locator("visible=true")).to_have_count(lines.count())
+    expect(page.get_by_role("button", name="Reveal")).to_have_attribute("aria-pressed", "true")
+    page.keyboard.press("ArrowLeft")
+    expect(reveal).to_be_hidden()
+    page.keyboard.press("ArrowLeft")
+    expect(lines.locator("visible=true")).to_have_count(lines.count() - 1)
+    page.keyboard.press("Home")
+    assert visible_slide(page) == "setting"
+
+
+def test_a_case_on_the_projector_waits_for_the_vote_and_follows_the_rooms_choice(
+    page: Page,
+) -> None:
+    page.goto("trainer/where-the-pieces-fit/a-week-of-choices-projector/")
+    assert visible_slide(page) == "monday"
+    monday = page.locator('[data-slide="monday"]')
+    expect(monday.locator(".cq-choices li")).to_have_count(4)
+    expect(monday.locator(".cq-reveal")).to_be_hidden()
+    expect(page.locator(".cq-projector .cq-status")).to_contain_text("Let the room vote")
+    page.keyboard.press("ArrowRight")  # next first reveals the consequences
+    assert visible_slide(page) == "monday"
+    expect(monday.locator(".cq-reveal")).to_be_visible()
+    page.keyboard.press("ArrowRight")  # then follows the best choice
+    assert visible_slide(page) == "tuesday"
+    page.keyboard.press("ArrowLeft")  # back: Monday as it was left, revealed
+    assert visible_slide(page) == "monday"
+    expect(monday.locator(".cq-reveal")).to_be_visible()
+    page.keyboard.press("3")  # the room chose the third option
+    follow = monday.locator(".cq-choices li").nth(2).get_attribute("data-follow")
+    assert visible_slide(page) == follow
+    page.keyboard.press("Home")
+    assert visible_slide(page) == "monday"
+
+
+def test_the_projector_buttons_work_too(page: Page) -> None:
+    page.goto("trainer/where-the-pieces-fit/a-week-of-choices-projector/")
+    page.get_by_role("button", name="Reveal").click()
+    expect(page.locator('[data-slide="monday"] .cq-reveal')).to_be_visible()
+    page.get_by_role("button", name="Next").click()
+    assert visible_slide(page) == "tuesday"
+    page.get_by_role("button", name="Back", exact=True).click()
+    assert visible_slide(page) == "monday"
+    page.get_by_role("button", name="Start again").click()
+    expect(page.locator('[data-slide="monday"] .cq-reveal')).to_be_hidden()
+
+
+def test_without_the_script_every_slide_is_on_the_page(browser: Any, base_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False, base_url=base_url)
+    try:
+        page = context.new_page()
+        page.goto(f"trainer/{FOUR_THINGS}/not-managing-projector/")
+        expect(page.locator(".cq-slide")).to_have_count(6)
+        expect(page.locator(".cq-slide").last).to_be_visible()
+    finally:
+        context.close()
+
+
+# --- printing from the site ------------------------------------------------------------------
+
+MM = 96 / 25.4  # CSS pixels per millimetre
+#: The printable area both papers share with the trainer CSS's 12 mm margins.
+PRINTABLE_WIDTH = (210 - 24) * MM
+PRINTABLE_HEIGHT = (279.4 - 24) * MM
+
+
+def test_role_play_cards_print_whole_and_private_cards_on_their_own_sheet(page: Page) -> None:
+    page.set_viewport_size({"width": round(PRINTABLE_WIDTH), "height": 1000})
+    page.goto(f"trainer/{FOUR_THINGS}/not-role-modeling-cards/")
+    page.emulate_media(media="print")
+    cards = page.locator(".cq-card")
+    assert cards.count() >= 5
+    for n in range(cards.count()):
+        card = cards.nth(n)
+        assert card.evaluate("e => getComputedStyle(e).breakInside") == "avoid"
+        box = card.bounding_box()
+        assert box is not None
+        assert box["height"] <= PRINTABLE_HEIGHT, f"card {n + 1} is taller than a page"
+        assert card.evaluate("e => getComputedStyle(e).borderTopStyle") == "dashed"
+    private = page.locator(".cq-card-private").first
+    assert private.evaluate("e => getComputedStyle(e).breakBefore") == "page"
+    expect(page.locator(".cq-trainer-banner")).to_be_hidden()
+    expect(page.get_by_role("button", name="Print the cards")).to_be_hidden()
+    for paper in ("A4", "Letter"):
+        pdf = page.pdf(format=paper)
+        assert len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf)) >= 3, paper
+
+
+# --- instant navigation ----------------------------------------------------------------------
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def instant_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A site built for the address it is served from, so Material's instant navigation runs
+    (it only follows links its sitemap lists, which carry the site's own address)."""
+    folder = tmp_path_factory.mktemp("instant") / "site"
+    handler = functools.partial(_Quiet, directory=str(folder))
+    with ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+        url = f"http://127.0.0.1:{server.server_address[1]}/"
+        subprocess.run(
+            [sys.executable, "-m", "builder", "build", "--site-dir", str(folder)],
+            cwd=ROOT,
+            env={**os.environ, "SITE_URL": url, "NO_MKDOCS_2_WARNING": "1"},
+            capture_output=True,
+            check=True,
+        )
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield url
+        finally:
+            server.shutdown()
+            thread.join()
+
+
+def test_trainer_pages_start_after_instant_navigation(page: Page, instant_site: str) -> None:
+    page.goto(instant_site + "trainer/")
+    page.evaluate("window.cqStillThisDocument = true")
+    page.get_by_role(
+        "link", name="Projector: Coaching is not managing: the activity dip"
+    ).first.click()
+    page.wait_for_url("**/not-managing-projector/")
+    assert page.evaluate("window.cqStillThisDocument === true"), "instant navigation was used"
+    expect(page.locator(".cq-projector .cq-status")).to_have_text("Slide 1 of 6: The situation. ")
+    page.keyboard.press("Space")
+    assert visible_slide(page) == "roles"
+    page.go_back()
+    page.get_by_role("link", name="Group debrief").first.click()
+    page.wait_for_url("**/trainer/dashboard/")
+    assert page.evaluate("window.cqStillThisDocument === true")
+    expect(page.get_by_label("Choose result files")).to_be_enabled()
+    page.get_by_label("Or paste codes").fill("CQ1.x")
+    page.get_by_role("button", name="Add the codes").click()
+    expect(page.locator(".cq-messages li")).to_have_count(1)

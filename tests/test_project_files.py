@@ -1,0 +1,86 @@
+"""The files contributors meet first: workflows, pre-commit and the pull request template."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+WORKFLOWS = ROOT / ".github" / "workflows"
+
+
+def load(path: Path) -> dict[str, Any]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert isinstance(data, dict), f"{path} is not a YAML mapping"
+    return data
+
+
+def run_lines(workflow: dict[str, Any]) -> list[str]:
+    return [
+        line.strip()
+        for job in workflow["jobs"].values()
+        for step in job["steps"]
+        for line in str(step.get("run", "")).splitlines()
+    ]
+
+
+def makefile_targets() -> set[str]:
+    text = (ROOT / "Makefile").read_text(encoding="utf-8")
+    return set(re.findall(r"^([a-z][\w-]*):", text, re.MULTILINE))
+
+
+@pytest.mark.parametrize("name", ["ci.yml", "pages.yml"])
+def test_each_workflow_is_valid_yaml_with_jobs_and_a_trigger(name: str) -> None:
+    workflow = load(WORKFLOWS / name)
+    # YAML 1.1 (PyYAML) reads the key `on` as true; GitHub reads it as "on".
+    assert workflow.get("on", workflow.get(True)), f"{name} has no trigger"
+    assert workflow["jobs"], f"{name} has no jobs"
+    for job in workflow["jobs"].values():
+        assert job["steps"], "a job without steps"
+
+
+def test_the_pull_request_workflow_runs_the_same_make_test_as_contributors() -> None:
+    workflow = load(WORKFLOWS / "ci.yml")
+    assert "pull_request" in workflow.get("on", workflow.get(True))
+    lines = run_lines(workflow)
+    assert "make test" in lines
+    assert any(line.startswith(".venv/bin/course validate --format github") for line in lines)
+    uploads = [
+        step
+        for job in workflow["jobs"].values()
+        for step in job["steps"]
+        if str(step.get("uses", "")).startswith("actions/upload-artifact")
+    ]
+    assert uploads, "the built site is uploaded as an artifact"
+    assert uploads[0]["with"]["path"] == "site/"
+
+
+def test_the_pages_workflow_builds_with_make_site_from_main() -> None:
+    workflow = load(WORKFLOWS / "pages.yml")
+    assert workflow.get("on", workflow.get(True))["push"]["branches"] == ["main"]
+    assert "make site" in run_lines(workflow)
+
+
+def test_workflows_call_only_make_targets_that_exist() -> None:
+    targets = makefile_targets()
+    for path in WORKFLOWS.glob("*.yml"):
+        for line in run_lines(load(path)):
+            for target in re.findall(r"\bmake ([a-z][\w-]*)", line):
+                assert target in targets, f"{path.name} calls `make {target}`, not in Makefile"
+
+
+def test_pre_commit_runs_the_validator_and_the_linters() -> None:
+    config = load(ROOT / ".pre-commit-config.yaml")
+    hooks = {hook["id"]: hook for repo in config["repos"] for hook in repo["hooks"]}
+    assert hooks["course-validate"]["entry"] == ".venv/bin/course validate --strict"
+    assert {"ruff-check", "ruff-format", "schema-fresh"} <= set(hooks)
+
+
+def test_the_pull_request_template_has_a_checklist() -> None:
+    text = (ROOT / ".github" / "pull_request_template.md").read_text(encoding="utf-8")
+    assert len(re.findall(r"^- \[ \] ", text, re.MULTILINE)) >= 5
+    assert "make test" in text

@@ -1,0 +1,102 @@
+"""Contributor pages: the field reference generated from the model, and the scenario maps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from builder.model import MODELS, Case
+from builder.reference import case_map, field_reference
+from builder.render import render
+from builder.validate import validate_content
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE = ROOT / "tests" / "fixtures" / "course" / "content"
+
+
+def make_case(steps: list[dict[str, object]], start: str = "a") -> Case:
+    return Case.model_validate(
+        {"kind": "case", "id": "c", "title": "C", "start": start, "steps": steps}
+    )
+
+
+def step(step_id: str, *targets: str) -> dict[str, object]:
+    choices = [
+        {"id": f"to-{t}", "text": f"Go to {t}", "consequence": "Then.", "next": t, "best": i == 0}
+        for i, t in enumerate(targets)
+    ]
+    return {"id": step_id, "title": step_id.upper(), "text": "Text.", "choices": choices}
+
+
+def test_the_field_reference_covers_every_kind_and_every_field_with_its_description() -> None:
+    docs = {doc.name: doc for doc in field_reference()}
+    for kind, model in MODELS.items():
+        doc = docs[model.__name__]
+        assert doc.kind == kind
+        assert [f.name for f in doc.fields] == list(model.model_fields)
+    for doc in docs.values():
+        for f in doc.fields:
+            assert f.description, f"{doc.name}.{f.name} has no description in the model"
+
+
+def test_nested_structures_are_documented_and_linked_from_their_fields() -> None:
+    docs = {doc.name: doc for doc in field_reference()}
+    steps = next(f for f in docs["Case"].fields if f.name == "steps")
+    assert steps.type == "list of Step (at least 1)"
+    assert steps.link == "step"
+    assert "Choice" in docs
+    assert "Option" in docs
+    assert "RunSheetEntry" in docs
+    approach = next(f for f in docs["Statement"].fields if f.name == "approach")
+    assert "`role-modeling`" in approach.type
+    required = {f.name: f.required for f in docs["Quiz"].fields}
+    assert required["questions"]
+    assert not required["pass_mark"]
+
+
+def test_a_map_lays_steps_out_in_layers_from_the_start() -> None:
+    case = make_case([step("end"), step("b", "end"), step("a", "b", "end")])
+    drawn = case_map(case)
+    y = {node.id: node.y for node in drawn.nodes}
+    assert y["a"] < y["b"] == y["end"], "both are one choice away from the start"
+    assert {(e.source, e.target) for e in drawn.edges} == {("a", "b"), ("a", "end"), ("b", "end")}
+    assert [n.id for n in drawn.nodes if n.ending] == ["end"]
+    assert [e.best for e in drawn.edges if e.source == "a"] == [True, False]
+
+
+def test_a_loop_back_is_drawn_round_the_side_and_an_unreachable_step_in_the_last_layer() -> None:
+    case = make_case([step("a", "b"), step("b", "a"), step("lost")])
+    drawn = case_map(case)
+    y = {node.id: node.y for node in drawn.nodes}
+    assert y["lost"] > y["b"] > y["a"]
+    back = next(e for e in drawn.edges if e.source == "b")
+    assert back.target == "a"
+    assert back.path.startswith("M")
+    assert drawn.width >= 200
+    assert drawn.height > y["lost"]
+
+
+def test_long_step_titles_are_cut_to_two_lines_in_a_box() -> None:
+    case = make_case([{"id": "a", "title": "A very long title " * 6, "text": "T."}])
+    (node,) = case_map(case).nodes
+    assert len(node.lines) == 2
+    assert node.lines[-1].endswith("…")
+
+
+@pytest.fixture(scope="module")
+def pages() -> dict[str, str]:
+    content, _ = validate_content(FIXTURE)
+    assert content is not None
+    return {p.path: p.text for p in render(content, ROOT / "templates" / "pages").pages}
+
+
+def test_the_contributor_pages_are_on_the_site_with_escaped_text(pages: dict[str, str]) -> None:
+    maps = pages["contributors/maps.md"]
+    assert maps.count("<svg ") == 1, "one map per branching case"
+    assert "<script" not in maps
+    assert 'role="img"' in maps
+    assert "<title id=" in maps
+    fields = pages["contributors/fields.md"]
+    assert "(`kind: case`)" in fields
+    assert "<code>start</code>" in fields
