@@ -24,6 +24,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from builder.handouts import CHROMIUM_ARGS  # one list of offline flags, also for handouts
+
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Request, Route, WebError
 
@@ -32,20 +34,10 @@ AXE_JS = ROOT / ".ci" / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = Path("/usr/bin/chromium")
 LOOPBACK = "127.0.0.1"
 
-# Chromium talks to Google services even when headless; these flags stop what they can and
+# Chromium talks to Google services even when headless; CHROMIUM_ARGS stop what they can and
 # make every host name but the loopback server unresolvable. Headless mode itself comes from
 # pytest-playwright, so `--headed` keeps working. `make test` adds a managed policy and, where
 # it may, a loopback-only network namespace.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    f"--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE {LOOPBACK}",
-]
 
 # Requests for which the browser asks this file first; others go straight to the loopback
 # server. A regex (unlike a function) lets Chromium skip the round trip for those.

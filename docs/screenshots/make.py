@@ -17,16 +17,10 @@ from typing import Any
 
 from playwright.sync_api import Page, sync_playwright
 
+from builder.handouts import CHROMIUM_ARGS as FLAGS
+
 HERE = Path(__file__).resolve().parent
 SITE = HERE.parents[1] / "site"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1",
-]
 
 
 class Quiet(SimpleHTTPRequestHandler):
