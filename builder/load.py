@@ -40,6 +40,8 @@ _CORE_TAGS = {
     "tag:yaml.org,2002:seq",
     "!",
 }
+# Every null, bool, int and float of the core schema starts with one of these ("" is null).
+_NON_TEXT_START = frozenset(["", *"~nNtTfF0123456789+-."])
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _INT = re.compile(r"^[-+]?[0-9]+$")
@@ -175,6 +177,8 @@ def _syntax_diagnostic(exc: yaml.MarkedYAMLError, text: str, name: str) -> Diagn
 def _resolve(value: str, event: Any) -> Any:
     """The YAML 1.2 core-schema value of a plain scalar; quoted scalars stay text."""
     if event.style or event.tag in ("!", "tag:yaml.org,2002:str"):
+        return value
+    if value[:1] not in _NON_TEXT_START:  # most plain scalars, keys above all: text
         return value
     if _NULL.match(value):
         return None

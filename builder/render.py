@@ -16,12 +16,14 @@ import json
 import posixpath
 import re
 import traceback
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markupsafe import Markup
 
 from .diagnostics import ContentError, Diagnostic, Position
@@ -33,6 +35,12 @@ SCHEMA_VERSION = 1
 APPROACH_ORDER = [a.value for a in Approach]
 
 _markdown = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+# Text made only of these characters has no Markdown syntax inside a line: letters, digits,
+# spaces and punctuation that CommonMark gives no meaning to (``>`` and ``"`` only need
+# escaping). Where a line starts matters too; ``_plain_block`` checks that.
+_PLAIN_TEXT = re.compile(
+    r"[A-Za-z0-9 ,.;:'\"?()/%$@^{}=+>\-\u00c0-\u024f\u2010-\u2027\u2030-\u205e]*"
+)
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
 
 
@@ -73,12 +81,52 @@ class Rendered:
 
 def md(text: str | None) -> Markup:
     """Markdown to HTML, raw HTML disabled (shown as text)."""
-    return Markup(_markdown.render(text or ""))
+    text = text or ""
+    plain = _plain_block(text)
+    return Markup(_markdown.render(text) if plain is None else plain)
 
 
 def md_inline(text: str | None) -> Markup:
     """Inline Markdown to HTML (no paragraphs), raw HTML disabled."""
-    return Markup(_markdown.renderInline(text or ""))
+    text = text or ""
+    if "\n" not in text and _PLAIN_TEXT.fullmatch(text):
+        return Markup(escapeHtml(text))
+    return Markup(_markdown.renderInline(text))
+
+
+def _plain_block(text: str) -> str | None:
+    """markdown-it's HTML for prose without Markdown syntax, made directly; else None.
+
+    Most fields are a few paragraphs of plain sentences, and parsing them is most of the
+    builder's time. A line that could open a block (heading, list, quote, code, setext
+    underline, table) or end in a hard break sends the whole text to markdown-it;
+    tests/test_render.py checks the shortcut against markdown-it on generated texts.
+    """
+    if not _PLAIN_TEXT.fullmatch(text.replace("\n", " ")):
+        return None
+    paragraphs: list[list[str]] = [[]]
+    for line in text.split("\n"):
+        if not line:
+            if paragraphs[-1]:
+                paragraphs.append([])
+        elif line[0] in " #>-+*=" or line[0].isdigit() or line[-1] == " ":
+            return None
+        else:
+            paragraphs[-1].append(line)
+    return "".join(f"<p>{escapeHtml(chr(10).join(p))}</p>\n" for p in paragraphs if p)
+
+
+def _cached(render_text: Any) -> Any:
+    """``render_text`` remembering its results: trainer pages show the same texts again."""
+    seen: dict[str | None, Markup] = {}
+
+    def cached(text: str | None) -> Markup:
+        html_text = seen.get(text)
+        if html_text is None:
+            html_text = seen[text] = render_text(text)
+        return html_text
+
+    return cached
 
 
 def md_text(text: str) -> Markup:
@@ -111,15 +159,15 @@ def relative(target: str, page_path: str) -> str:
 def story_order(case: Case) -> list[Step]:
     """A case's steps in reading order: breadth-first from the start, then any unreachable."""
     by_id = {step.id: step for step in case.steps}
-    order: list[Step] = []
-    queue = [case.start]
+    order: dict[str, Step] = {}  # by id: comparing models field by field is slow
+    queue = deque([case.start])
     while queue:
-        step = by_id.get(queue.pop(0))
-        if step is None or step in order:
+        step = by_id.get(queue.popleft())
+        if step is None or step.id in order:
             continue
-        order.append(step)
+        order[step.id] = step
         queue.extend(choice.next for choice in step.choices if choice.next)
-    return order + [step for step in case.steps if step not in order]
+    return [*order.values(), *(step for step in case.steps if step.id not in order)]
 
 
 def make_environment(templates: Path) -> jinja2.Environment:
@@ -131,7 +179,13 @@ def make_environment(templates: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(md=md, md_inline=md_inline, md_text=md_text, url=url_of, relative=relative)
+    env.filters.update(
+        md=_cached(md),  # one cache per environment: per build, freed with it
+        md_inline=_cached(md_inline),
+        md_text=md_text,
+        url=url_of,
+        relative=relative,
+    )
     env.globals.update(approach_order=APPROACH_ORDER, story_order=story_order)
     return env
 

@@ -13,12 +13,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from builder.diagnostics import ContentError
 from builder.model import Case
 from builder.render import (
     APPROACH_ORDER,
     Rendered,
+    _markdown,
+    _plain_block,
     md,
     md_inline,
     md_text,
@@ -225,6 +228,61 @@ def test_md_inline_renders_without_a_paragraph() -> None:
         md_inline("That is *managing* <i>x</i>.")
         == "That is <em>managing</em> &lt;i&gt;x&lt;/i&gt;."
     )
+
+
+# Prose made of what the shortcut accepts, with the characters and line starts that could
+# turn it into Markdown syntax mixed in, so both branches of md() and md_inline() are hit.
+MARKDOWNISH = [
+    *"ab Z9 .,;:'\"?()/%$@^{}=+>-\u00e9\u2014\u2019",
+    *["\n", "\n\n", "  \n", "\n ", "\n1. ", "\n- ", "\n# ", "\n> ", "\n===", "\n---"],
+    *["*", "_", "`", "[", "]", "!", "<", "&", "#", "|", "~", "\\", "\t", "\r", "\u2028", "1)"],
+]
+
+
+def test_plain_prose_takes_the_shortcut() -> None:
+    """So the equivalence checks below test something: these never reach markdown-it."""
+    text = 'It\'s the KPI review (again): "pipeline" > 3 + 2 - 1.\nNext line.\n\nMore.'
+    assert _plain_block(text) == (
+        "<p>It's the KPI review (again): &quot;pipeline&quot; &gt; 3 + 2 - 1.\nNext line.</p>\n"
+        "<p>More.</p>\n"
+    )
+    assert _plain_block("- a list") is None
+    assert _plain_block("two spaces  \nmake a break") is None
+
+
+def test_the_shortcut_gives_markdown_its_html_for_generated_texts() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=3000, deadline=None)
+    @given(st.lists(st.sampled_from(MARKDOWNISH), max_size=30).map("".join) | st.text())
+    def check(text: str) -> None:
+        assert md(text) == _markdown.render(text)
+        assert md_inline(text) == _markdown.renderInline(text)
+
+    check()
+
+
+def test_the_shortcut_gives_markdown_its_html_for_every_shipped_text() -> None:
+    texts: set[str] = set()
+
+    def collect(value: object) -> None:
+        if isinstance(value, str):
+            texts.add(value)
+        elif isinstance(value, dict):
+            for item in value.values():
+                collect(item)
+        elif isinstance(value, list):
+            for item in value:
+                collect(item)
+
+    for path in (ROOT / "content").rglob("*.yml"):
+        collect(yaml.safe_load(path.read_text(encoding="utf-8")))
+    assert len(texts) > 500
+    assert sum(_plain_block(t) is not None for t in texts) > len(texts) / 2
+    for text in texts:
+        assert md(text) == _markdown.render(text), text
+        assert md_inline(text) == _markdown.renderInline(text), text
 
 
 # --- course.json ----------------------------------------------------------------------------
