@@ -207,15 +207,33 @@ def render_reference(content: Content, add: Callable[..., None]) -> Any:
         models=field_reference(),
     )
     section.children.append(NavEntry("Field reference", "contributors/fields.md"))
-    cases = [item for item in content.items.values() if isinstance(item, Case)]
-    if cases:
-        maps = [case_map(case) for case in cases]
+    by_module = []
+    for module in content.modules:
+        cases = [item for item in content.items_of(module) if isinstance(item, Case)]
+        if cases:
+            by_module.append((module, [case_map(case) for case in cases]))
+    if by_module:
+        # One page per case, so no page grows with the course; only the list is in the nav.
         add(
             "contributors/maps.md.j2",
             "contributors/maps.md",
             "Scenario maps",
-            maps=maps,
-            module_of=content.module_of,
+            by_module=by_module,
+            map_path=map_path,
         )
+        for module, maps in by_module:
+            for one in maps:
+                add(
+                    "contributors/map.md.j2",
+                    map_path(one.case),
+                    f"Map: {one.case.title}",
+                    map=one,
+                    module=module,
+                )
         section.children.append(NavEntry("Scenario maps", "contributors/maps.md"))
     return section
+
+
+def map_path(case: Case) -> str:
+    """The page with the map of ``case`` (linked from the scenario maps list)."""
+    return f"contributors/maps/{case.id}.md"

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.bccache
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markupsafe import Markup
@@ -77,6 +78,8 @@ class Rendered:
     nav: list[NavEntry]
     course_json: str
     question_count: int
+    #: Other generated files, by path below the site root: data that pages fetch when needed.
+    files: dict[str, str] = field(default_factory=dict)
 
 
 def md(text: str | None) -> Markup:
@@ -170,9 +173,36 @@ def story_order(case: Case) -> list[Step]:
     return [*order.values(), *(step for step in case.steps if step.id not in order)]
 
 
+class MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept for the life of the process, keyed by name and source checksum.
+
+    Compiling is a good part of a small build, and ``course serve`` builds again after every
+    edit: this way only the template that changed is compiled again. Also given to MkDocs'
+    theme environment (the plugin's ``on_env``), which MkDocs makes anew for every build.
+    """
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        compiled = self._compiled.get(bucket.key)
+        if compiled is not None:
+            bucket.bytecode_from_string(compiled)  # ignored if the source has changed since
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._compiled[bucket.key] = bucket.bytecode_to_string()
+
+    def clear(self) -> None:
+        self._compiled.clear()
+
+
+BYTECODE_CACHE = MemoryBytecodeCache()
+
+
 def make_environment(templates: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
+        bytecode_cache=BYTECODE_CACHE,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
@@ -201,17 +231,22 @@ def render(content: Content, templates: Path) -> Rendered:
     }
     common = {"course": course, "approach_names": names, "teaches": teaches}
     pages: list[Page] = []
+    files: dict[str, str] = {}
     nav: list[NavEntry] = [NavEntry("Home", "index.md"), NavEntry("Your progress", "progress.md")]
 
-    def add(template: str, path: str, title: str, **context: Any) -> None:
+    def render_text(template: str, path: str, **context: Any) -> str:
+        """``template`` rendered for the page at ``path`` (links are relative to it)."""
         try:
-            text = env.get_template(template).render(**common, page_path=path, **context)
+            return env.get_template(template).render(**common, page_path=path, **context)
         except jinja2.TemplateError as exc:
             raise ContentError([_template_diagnostic(exc, templates, template)]) from exc
-        pages.append(Page(path, title, text))
+
+    def add(template: str, path: str, title: str, **context: Any) -> None:
+        pages.append(Page(path, title, render_text(template, path, **context)))
 
     add("home.md.j2", "index.md", course.title, content=content)
     add("progress.md.j2", "progress.md", "Your progress")
+    modules: list[NavEntry] = []
     for number, module in enumerate(content.modules, start=1):
         items = content.items_of(module)
         overview = f"{module.id}/index.md"
@@ -228,7 +263,8 @@ def render(content: Content, templates: Path) -> Rendered:
             path = item_path(module, item)
             add(f"{item.kind}.md.j2", path, item.title, item=item, module=module)
             section.children.append(NavEntry(item.title, path))
-        nav.append(section)
+        modules.append(section)
+    nav.extend(in_parts(modules, "Modules"))
     if course.approaches:
         add("glossary.md.j2", "glossary.md", "Glossary")
         nav.append(NavEntry("Glossary", "glossary.md"))
@@ -238,7 +274,7 @@ def render(content: Content, templates: Path) -> Rendered:
     # --- trainer toolkit (builder/trainer.py): its pages and the "For trainers" section ---
     from .trainer import render_trainer
 
-    nav.append(render_trainer(content, add))
+    nav.append(render_trainer(content, add, render_text, files))
     # --- end of trainer toolkit ---
     # --- contributor pages (builder/reference.py): field reference and scenario maps ---
     from .reference import render_reference
@@ -247,7 +283,31 @@ def render(content: Content, templates: Path) -> Rendered:
     index = course_index(content)
     questions = sum(len(i["questions"]) for m in index["modules"] for i in m["items"])
     text = json.dumps(index, indent=1, ensure_ascii=False) + "\n"
-    return Rendered(pages, nav, text, questions)
+    return Rendered(pages, nav, text, questions, files)
+
+
+MODULES_PER_PART = 10
+
+
+def in_parts(sections: list[NavEntry], label: str) -> list[NavEntry]:
+    """Module sections as they are, or in parts of ten ("Modules 11-20") when there are more.
+
+    Every page repeats the labels of the sections around it (Material's ``navigation.prune``
+    leaves out only their contents), so with a flat list each page would grow with the number
+    of modules and the site with its square. Parts keep a page's navigation to a few dozen
+    labels plus its own module, whatever the size of the course; past 100 modules the parts
+    are grouped again ("Modules 1-100"), and so on.
+    """
+    level: list[tuple[NavEntry, int, int]] = [(s, n, n) for n, s in enumerate(sections, start=1)]
+    while len(level) > MODULES_PER_PART:
+        grouped = []
+        for start in range(0, len(level), MODULES_PER_PART):
+            chunk = level[start : start + MODULES_PER_PART]
+            first, last = chunk[0][1], chunk[-1][2]
+            title = f"{label} {first}" if first == last else f"{label} {first}\u2013{last}"
+            grouped.append((NavEntry(title, children=[e for e, _, _ in chunk]), first, last))
+        level = grouped
+    return [entry for entry, _, _ in level]
 
 
 def course_index(content: Content) -> dict[str, Any]:

@@ -11,6 +11,7 @@ land in it by accident; it is not secret.
 
 from __future__ import annotations
 
+import json
 import posixpath
 import random
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from typing import Any, Protocol
 
 from .model import Case, Choice, Drill, Item, Module, Quiz, RolePlay, Step
 from .model.common import Approach
-from .render import NavEntry, item_path, story_order, url_of
+from .render import NavEntry, in_parts, item_path, story_order, url_of
 from .validate import Content
 
 SECTION_TITLE = "For trainers"
@@ -29,6 +30,12 @@ class AddPage(Protocol):
     """Renders ``template`` into a page at ``path`` (``render()``'s own ``add``)."""
 
     def __call__(self, template: str, path: str, title: str, **context: Any) -> None: ...
+
+
+class RenderText(Protocol):
+    """Renders ``template`` as seen from the page at ``path`` (``render()``'s ``render_text``)."""
+
+    def __call__(self, template: str, path: str, **context: Any) -> str: ...
 
 
 def clock(minutes: int) -> str:
@@ -244,10 +251,19 @@ def module_kits(content: Content) -> list[ModuleKit]:
     return kits
 
 
-def render_trainer(content: Content, add: AddPage) -> NavEntry:
+def dashboard_data_path(module: Module) -> str:
+    """The file with a module's questions for the dashboard, fetched once results need it."""
+    return f"{ROOT}/dashboard/{module.id}.json"
+
+
+def render_trainer(
+    content: Content, add: AddPage, render_text: RenderText, files: dict[str, str]
+) -> NavEntry:
     """Add every trainer page through ``add``; returns the "For trainers" navigation section.
 
     Each page gets its full title (the browser tab's) and a shorter one for the navigation.
+    The dashboard's question rows go into one data file per module (into ``files``), so the
+    page itself stays the same size however large the course grows.
     """
     kits = module_kits(content)
     common = {
@@ -275,16 +291,15 @@ def render_trainer(content: Content, add: AddPage) -> NavEntry:
     section.children.append(page("index.md.j2", f"{ROOT}/index.md", SECTION_TITLE, "Start here"))
     names = {a.value: a.value.replace("-", " ").capitalize() for a in Approach}
     names.update({a.value: info.name for a, info in content.course.approaches.items()})
-    questions = [(kit, [q for item in kit.items for q in asked_in(item, names)]) for kit in kits]
-    section.children.append(
-        page(
-            "dashboard.md.j2",
-            f"{ROOT}/dashboard.md",
-            "Group debrief",
-            "Group debrief",
-            questions=[(kit, asked) for kit, asked in questions if asked],
-        )
-    )
+    dashboard = f"{ROOT}/dashboard.md"
+    section.children.append(page("dashboard.md.j2", dashboard, "Group debrief", "Group debrief"))
+    for kit in kits:
+        asked = [q for item in kit.items for q in asked_in(item, names)]
+        if asked:
+            html = render_text("trainer/dashboard-module.html.j2", dashboard, kit=kit, asked=asked)
+            data = {"module": kit.module.id, "html": html}
+            files[dashboard_data_path(kit.module)] = json.dumps(data, ensure_ascii=False) + "\n"
+    modules: list[NavEntry] = []
     for kit in kits:
         module = kit.module
         entries = [
@@ -331,7 +346,8 @@ def render_trainer(content: Content, add: AddPage) -> NavEntry:
                         book=gamebook(item),
                     )
                 )
-        section.children.append(NavEntry(f"Module {kit.number}: {module.title}", children=entries))
+        modules.append(NavEntry(f"Module {kit.number}: {module.title}", children=entries))
+    section.children.extend(in_parts(modules, "Modules"))
     return section
 
 

@@ -309,7 +309,7 @@ def test_the_course_command_has_the_eight_documented_subcommands() -> None:
 # --- export-markdown ------------------------------------------------------------------------
 
 
-def test_export_markdown_writes_every_page_and_course_json(project: Path) -> None:
+def test_export_markdown_writes_every_page_and_data_file(project: Path) -> None:
     out = project / "export"
     (out / "old").mkdir(parents=True)
     (out / "old" / "stale.md").write_text("from an older export", encoding="utf-8")
@@ -319,8 +319,11 @@ def test_export_markdown_writes_every_page_and_course_json(project: Path) -> Non
     assert snapshot(out) == {
         **{p.path: p.text.encode() for p in expected.pages},
         "course.json": expected.course_json.encode(),
+        **{path: text.encode() for path, text in expected.files.items()},
     }
-    assert result.stdout == f"Wrote {len(expected.pages) + 1} files into export/\n"
+    assert expected.files, "the fixture course has dashboard data"
+    count = len(expected.pages) + 1 + len(expected.files)
+    assert result.stdout == f"Wrote {count} files into export/\n"
 
 
 def test_export_markdown_of_broken_content_keeps_the_previous_export(project: Path) -> None:

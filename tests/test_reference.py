@@ -92,11 +92,18 @@ def pages() -> dict[str, str]:
 
 
 def test_the_contributor_pages_are_on_the_site_with_escaped_text(pages: dict[str, str]) -> None:
-    maps = pages["contributors/maps.md"]
-    assert maps.count("<svg ") == 1, "one map per branching case"
-    assert "<script" not in maps
-    assert 'role="img"' in maps
-    assert "<title id=" in maps
+    listing = pages["contributors/maps.md"]
+    maps = {path: text for path, text in pages.items() if path.startswith("contributors/maps/")}
+    assert len(maps) == 1, "a page for each branching case"
+    ((path, one),) = maps.items()
+    assert path == "contributors/maps/fork-in-the-road.md"
+    assert '<a href="fork-in-the-road/">A fork in the road</a>' in listing
+    assert "<svg " not in listing, "the list of maps holds no map, so it stays small"
+    assert one.count("<svg ") == 1
+    assert "<script" not in one
+    assert 'role="img"' in one
+    assert "<title id=" in one
+    assert "search:\n  exclude: true" in one, "maps give away the cases: not in search"
     fields = pages["contributors/fields.md"]
     assert "(`kind: case`)" in fields
     assert "<code>start</code>" in fields

@@ -20,8 +20,10 @@ from builder.model import Case
 from builder.render import (
     APPROACH_ORDER,
     Rendered,
+    NavEntry,
     _markdown,
     _plain_block,
+    in_parts,
     md,
     md_inline,
     md_text,
@@ -96,7 +98,11 @@ def test_the_fixture_course_renders_a_page_per_module_item_and_reference(
 ) -> None:
     assert learner_pages(rendered) == EXPECTED_PATHS
     paths = [p.path for p in rendered.pages]
-    assert paths[-2:] == ["contributors/fields.md", "contributors/maps.md"]
+    assert paths[-3:] == [
+        "contributors/fields.md",
+        "contributors/maps.md",
+        "contributors/maps/fork-in-the-road.md",  # the fixture's one case
+    ]
     assert "trainer/index.md" in paths, "the trainer section follows the learner pages"
 
 
@@ -283,6 +289,33 @@ def test_the_shortcut_gives_markdown_its_html_for_every_shipped_text() -> None:
     for text in texts:
         assert md(text) == _markdown.render(text), text
         assert md_inline(text) == _markdown.renderInline(text), text
+
+
+def test_up_to_ten_modules_stay_at_the_top_of_the_navigation() -> None:
+    sections = [NavEntry(f"{n}. Module") for n in range(1, 11)]
+    assert in_parts(sections, "Modules") == sections
+
+
+def test_more_modules_go_into_parts_of_ten_and_parts_of_a_hundred() -> None:
+    sections = [NavEntry(f"{n}. Module") for n in range(1, 251)]
+    top = in_parts(sections, "Modules")
+    assert [e.title for e in top] == [
+        "Modules 1\u2013100",
+        "Modules 101\u2013200",
+        "Modules 201\u2013250",
+    ]
+    assert [e.title for e in top[2].children] == [
+        f"Modules {n}\u2013{n + 9}" for n in range(201, 251, 10)
+    ]
+
+    def leaves(entries: list[NavEntry]) -> list[NavEntry]:
+        return [x for e in entries for x in (leaves(e.children) if e.children else [e])]
+
+    assert leaves(top) == sections, "every module once, in order"
+    assert [e.title for e in in_parts(sections[:11], "Modules")] == [
+        "Modules 1\u201310",
+        "Modules 11",
+    ]
 
 
 # --- course.json ----------------------------------------------------------------------------

@@ -233,9 +233,9 @@ def export_markdown(directory: Path, content_dir: Path, templates_dir: Path) -> 
     except ContentError as exc:
         fail(exc.diagnostics)
     report(result.warnings)
-    count = write_pages(
-        result.rendered.pages, {"course.json": result.rendered.course_json}, directory.resolve()
-    )
+    rendered = result.rendered
+    extra = {"course.json": rendered.course_json, **rendered.files}
+    count = write_pages(rendered.pages, extra, directory.resolve())
     click.echo(f"Wrote {count} files into {display_path(str(directory.resolve()))}/")
 
 

@@ -11,10 +11,11 @@ from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 
 from ..diagnostics import ContentError, Diagnostic
 from ..pipeline import Result, run_pipeline
+from ..render import BYTECODE_CACHE
 
 log = logging.getLogger("mkdocs.plugins.course")
 
@@ -65,12 +66,26 @@ class CoursePlugin(BasePlugin[CourseConfig]):
 
     def on_files(self, files: Files, /, *, config: Any) -> Files:
         assert self.result is not None
+        in_nav: set[str] = set()
+        entries = list(self.result.rendered.nav)
+        while entries:
+            entry = entries.pop()
+            in_nav.add(entry.path or "")
+            entries.extend(entry.children)
         for page in self.result.rendered.pages:
-            files.append(File.generated(config, page.path, content=page.text))
-        files.append(
-            File.generated(config, "course.json", content=self.result.rendered.course_json)
-        )
+            # Pages reached by links only (one scenario map per case) are meant to be there.
+            inclusion = (
+                InclusionLevel.UNDEFINED if page.path in in_nav else InclusionLevel.NOT_IN_NAV
+            )
+            files.append(File.generated(config, page.path, content=page.text, inclusion=inclusion))
+        rendered = self.result.rendered
+        for path, text in {"course.json": rendered.course_json, **rendered.files}.items():
+            files.append(File.generated(config, path, content=text))
         return files
+
+    def on_env(self, env: Any, /, *, config: Any, files: Files) -> Any:
+        env.bytecode_cache = BYTECODE_CACHE  # the theme's templates compiled once per process
+        return env
 
     def on_serve(self, server: Any, /, *, config: Any, builder: Any) -> Any:
         server.watch(str(self._path(config, self.config.content_dir)))

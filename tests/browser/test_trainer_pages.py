@@ -16,10 +16,13 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from playwright.sync_api import Page, expect
+
+if TYPE_CHECKING:
+    from tests.conftest import OfflineGuard
 
 pytestmark = pytest.mark.browser
 
@@ -275,6 +278,52 @@ def test_tampered_session_storage_does_not_break_the_dashboard(page: Page) -> No
     page.reload()
     expect(page.get_by_label("Choose result files")).to_be_enabled()
     expect(page.locator(".cq-count")).to_have_text("No results imported yet.")
+
+
+def test_a_module_whose_questions_cannot_be_loaded_is_named_and_the_rest_still_shows(
+    page: Page, course: dict[str, Any], offline_guard: OfflineGuard
+) -> None:
+    data = results(course, 5)  # module 3, and below one answer in every other module
+    for module in course["modules"]:
+        asked = [q for i in module["items"] for q in i["questions"]]
+        if asked and module["id"] != FOUR_THINGS:
+            q = asked[0]
+            chosen = (
+                [q["approach"]] if q["type"] == "classify" else (q["correct"] or q["options"])[:1]
+            )
+            data["answers"][q["id"]] = {"chosen": chosen, "correct": True, "first": False}
+    lost = next(m for m in course["modules"] if m["id"] == FOUR_THINGS)
+    fetched: list[str] = []
+
+    def count(request: Any) -> None:
+        if "/trainer/dashboard/" in request.url and request.url.endswith(".json"):
+            fetched.append(request.url.rsplit("/", 1)[1])
+
+    page.on("request", count)
+    page.route(f"**/trainer/dashboard/{lost['id']}.json", lambda route: route.abort())
+    open_dashboard(page)
+    assert fetched == [], "no module's questions load before results need them"
+    page.get_by_label("Or paste codes").fill(code_of(data))
+    page.get_by_role("button", name="Add the codes").click()
+    expect(page.locator(".cq-count")).to_have_text("1 result imported.")
+    place = course["modules"].index(lost) + 1
+    expect(page.locator(".cq-messages li.cq-bad")).to_have_text(
+        f"The questions of module {place} could not be loaded, so they are left out. "
+        "Import again to retry."
+    )
+    expect(page.locator(f'tbody[data-module="{lost["id"]}"]')).to_have_count(0)
+    expect(page.locator("tr[data-qid]:visible").first).to_be_visible()
+    expect(page.locator(".cq-summary")).to_contain_text("1 learner, ")
+    bodies = page.locator("tbody[data-module]")
+    order = [m["id"] for m in course["modules"]]
+    shown = [str(bodies.nth(n).get_attribute("data-module")) for n in range(bodies.count())]
+    assert len(shown) >= 2
+    assert shown == sorted(shown, key=order.index), "modules keep the course's order"
+    assert len(fetched) == len(set(fetched)), "each module's questions are fetched once"
+    # The browser logs the failed fetch this test caused; nothing else may be logged.
+    failed = [e for e in offline_guard.console_errors if f"/{lost['id']}.json" in e]
+    assert failed
+    offline_guard.console_errors[:] = [e for e in offline_guard.console_errors if e not in failed]
 
 
 # --- the projector view ----------------------------------------------------------------------

@@ -188,14 +188,14 @@
     return JSON.stringify(text.length > 60 ? text.slice(0, 57) + "..." : text);
   }
 
-  /* The course's questions by id, from course.json. */
+  /* The course's questions by id, from course.json, with the place of their module. */
   function indexCourse(course) {
     var questions = {};
-    course.modules.forEach(function (module) {
+    course.modules.forEach(function (module, place) {
       module.items.forEach(function (item) {
         item.questions.forEach(function (q) {
           var allowed = q.type === "classify" ? course.approaches : q.options;
-          questions[q.id] = { type: q.type, approach: q.approach || null, allowed: allowed || [], correct: q.correct || [q.approach] };
+          questions[q.id] = { type: q.type, approach: q.approach || null, allowed: allowed || [], correct: q.correct || [q.approach], module: place };
         });
       });
     });
@@ -250,9 +250,13 @@
     var row = board.querySelector("template.cq-imported-row");
     var controls = all(panel, "input, textarea, button");
     var STORE = "cq-trainer-results:" + root.pathname;
+    var table = board.querySelector(".cq-questions table");
+    var debriefs = board.querySelector(".cq-debriefs");
     var imported = [];
     var course = null;
     var questions = null;
+    var modules = {}; /* module place -> loading or loaded (a promise), so each loads once */
+    var shown = 0;
 
     function say(text, bad) {
       var item = document.createElement("li");
@@ -357,7 +361,46 @@
       if (imported.length) show();
     }
 
+    /* A module's rows and debriefs (built with the site, one file per module) join the page
+       when some result first answers one of its questions, so the page stays small. */
+    function loadModule(place) {
+      if (!modules[place]) {
+        var id = course.modules[place].id;
+        modules[place] = fetch(new URL("trainer/dashboard/" + encodeURIComponent(id) + ".json", root))
+          .then(function (response) {
+            if (!response.ok) throw new Error(response.status);
+            return response.json();
+          })
+          .then(function (data) {
+            var parsed = document.createElement("template");
+            parsed.innerHTML = data.html;
+            var body = parsed.content.querySelector("tbody");
+            var after = all(table, "tbody[data-place]").filter(function (other) {
+              return Number(other.getAttribute("data-place")) > place;
+            })[0];
+            body.setAttribute("data-place", place);
+            table.insertBefore(body, after || null);
+            debriefs.appendChild(parsed.content);
+          })
+          .catch(function () {
+            delete modules[place];
+            say("The questions of module " + (place + 1) + " could not be loaded, so they are left out. Import again to retry.", true);
+          });
+      }
+      return modules[place];
+    }
+
     function show() {
+      var needed = {};
+      imported.forEach(function (result) {
+        Object.keys(result.answers).forEach(function (id) { needed[questions[id].module] = true; });
+      });
+      var mine = ++shown;
+      Promise.all(Object.keys(needed).map(function (place) { return loadModule(Number(place)); }))
+        .then(function () { if (mine === shown) draw(); });
+    }
+
+    function draw() {
       var stats = {};
       var matrix = {};
       var total = 0;
