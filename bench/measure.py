@@ -30,7 +30,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import IO, Any, ClassVar
 from urllib.parse import urlsplit
 
 import yaml
@@ -68,20 +68,27 @@ def _stop_group(pid: int, sig: int = signal.SIGKILL) -> None:
         os.killpg(pid, sig)
 
 
+def _spawn(argv: list[str], cwd: Path, output: IO[bytes], **extra: Any) -> subprocess.Popen[bytes]:
+    """Start ``argv`` in its own process group (so a time limit can stop all of it), output
+    and errors to ``output``, no input."""
+    return subprocess.Popen(
+        argv,
+        cwd=cwd,
+        env=_env(),
+        stdin=subprocess.DEVNULL,
+        stdout=output,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        **extra,
+    )
+
+
 def run_timed(command: Sequence[str | Path], cwd: Path, timeout: float) -> Timed:
     """Run a command to completion; peak RSS comes from the kernel's rusage of that child."""
     argv = [str(part) for part in command]
     with tempfile.TemporaryFile() as log:
         started = time.perf_counter()
-        process = subprocess.Popen(
-            argv,
-            cwd=cwd,
-            env=_env(),
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        process = _spawn(argv, cwd, log)
         expired = threading.Event()
 
         def expire() -> None:
@@ -380,16 +387,7 @@ def serve_rebuild(
     log_path = project.parent / "serve.log"
     with open(log_path, "ab") as log:
         started = time.perf_counter()
-        server = subprocess.Popen(
-            command,
-            cwd=project,
-            env=_env(),
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            preexec_fn=_interruptible,
-        )
+        server = _spawn(command, project, log, preexec_fn=_interruptible)
 
         def output() -> str:
             return log_path.read_text(encoding="utf-8", errors="replace")
