@@ -111,7 +111,7 @@ def test_the_trainer_section_comes_last_in_the_navigation_and_lists_every_traine
 def test_every_trainer_page_is_labelled_and_kept_out_of_the_site_search(site: Rendered) -> None:
     for path, text in trainer_pages(site).items():
         assert text.startswith("---\ntitle: "), path
-        assert "search:\n  exclude: true\n---\n" in text, path
+        assert "search:\n  exclude: true\ncourse_script: false\n---\n" in text, path
         assert '<p class="cq-trainer-banner"><strong>For trainers.</strong>' in text, path
 
 
@@ -119,23 +119,26 @@ def test_trainer_pages_load_the_trainer_assets_by_urls_that_resolve(site: Render
     for path, text in trainer_pages(site).items():
         (css,) = re.findall(r'<link rel="stylesheet" href="([^"]+)">', text)
         (js,) = re.findall(r'<script src="([^"]+)"></script>', text)
-        for url, name in ((css, "trainer.css"), (js, "trainer.js")):
+        script = "dashboard.js" if path == "trainer/dashboard.md" else "trainer.js"
+        for url, name in ((css, "trainer.css"), (js, script)):
             resolved = posixpath.normpath(posixpath.join(url_of(path), url))
             assert resolved == f"assets/{name}", path
             assert (STATIC / resolved).is_file()
+        assert "\ncourse_script: false\n" in text, "trainer pages do without the learner's script"
 
 
 def test_learner_pages_never_load_the_trainer_assets(site: Rendered) -> None:
     for path, text in pages(site).items():
         if not path.startswith("trainer/"):
-            assert "trainer.js" not in text, path
-            assert "trainer.css" not in text, path
+            for name in ("trainer.js", "dashboard.js", "trainer.css", "course_script"):
+                assert name not in text, path
 
 
-def test_mkdocs_does_not_load_the_trainer_assets_on_every_page() -> None:
+def test_mkdocs_does_not_load_page_specific_scripts_on_every_page() -> None:
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    assert "trainer.js" not in config
-    assert "trainer.css" not in config
+    for name in ("trainer.js", "dashboard.js", "trainer.css"):
+        assert name not in config
+    assert "- assets/course.js" not in config, "the learner pages load it themselves"
 
 
 # --- run sheets and the facilitator guide ----------------------------------------------------
@@ -374,7 +377,9 @@ def test_hostile_text_in_content_is_escaped_on_every_trainer_page(tiny: Rendered
     for path, text in trainer.items():
         scripts = re.findall(r"<\s*script[^>]*>", text, re.I)
         assert len(scripts) == 1, path
-        assert re.fullmatch(r'<script src="(\.\./)+assets/trainer\.js">', scripts[0]), path
+        assert re.fullmatch(r'<script src="(\.\./)+assets/(trainer|dashboard)\.js">', scripts[0]), (
+            path
+        )
         assert "<script>alert" not in text, path
     cards = trainer["trainer/basics/two-ways-to-talk-cards.md"]
     assert '<h3 id="card-rep">Rep &amp; friend</h3>' in cards

@@ -476,6 +476,28 @@ def instant_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             thread.join()
 
 
+def test_a_learner_page_reached_from_a_trainer_page_starts_the_learner_script(
+    page: Page, instant_site: str
+) -> None:
+    """Trainer pages do without course.js; the first learner page reached by a link loads it."""
+    page.goto(instant_site + "trainer/three-levers/")
+    assert page.evaluate("typeof window.cqCourse") == "undefined"
+    page.evaluate("window.cqStillThisDocument = true")
+    page.get_by_role("link", name="Check your understanding of the three levers").first.click()
+    page.wait_for_url("**/three-levers/levers-check/")
+    assert page.evaluate("window.cqStillThisDocument === true"), "instant navigation was used"
+    question = page.locator("fieldset[data-question]").first
+    expect(question.get_by_role("button", name="Check")).to_be_visible()
+    question.locator("input").first.check()
+    question.get_by_role("button", name="Check").click()
+    expect(question.get_by_role("status")).not_to_be_empty()
+    page.get_by_role("link", name="Sort it: which lever?").first.click()
+    page.wait_for_url("**/three-levers/levers-drill/")
+    assert page.evaluate("window.cqStillThisDocument === true")
+    expect(page.locator("fieldset[data-question]").first.locator(".cq-actions")).to_have_count(1)
+    expect(page.locator("fieldset[data-question] .cq-actions").first).to_be_visible()
+
+
 def test_trainer_pages_start_after_instant_navigation(page: Page, instant_site: str) -> None:
     page.goto(instant_site + "trainer/")
     page.evaluate("window.cqStillThisDocument = true")

@@ -11,6 +11,10 @@
 (function () {
   "use strict";
 
+  /* The tag is in each learner page's content, which instant navigation runs again. */
+  if (window.cqCourse) return;
+  window.cqCourse = true;
+
   var VERSION = 1;
   var root = typeof __md_scope !== "undefined" ? __md_scope : new URL("/", location.href);
   var KEY = "cq-progress-v" + VERSION + ":" + root.pathname;
@@ -467,9 +471,16 @@
     all(main, ".cq-progress").forEach(setupProgress);
   }
 
-  if (typeof document$ !== "undefined") {
-    document$.subscribe(init);
+  /* On a full page load the tag runs before Material's bundle defines `document$`: wait for
+     the document first. Reached by instant navigation, `document$` replays the current page. */
+  function start() {
+    if (typeof document$ !== "undefined") document$.subscribe(init);
+    else init();
+  }
+
+  if (typeof document$ === "undefined" && document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
   } else {
-    document.addEventListener("DOMContentLoaded", init);
+    start();
   }
 })();
