@@ -397,6 +397,44 @@ def test_two_builds_are_byte_identical(in_built: Path) -> None:
     assert differing == [], f"these files differ between two builds: {differing}"
 
 
+def test_a_rebuild_converts_only_the_pages_an_edit_changed_and_matches_a_fresh_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As under `course serve`: pages whose Markdown did not change are not converted again."""
+    import markdown
+
+    from builder.adapters import mkdocs_plugin
+
+    project = copy_project(tmp_path)
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    assert build("site").exit_code == 0
+    edit(
+        project / "content/02-canadian-country-manager/country-manager-canada.yml",
+        "\ntitle: ",
+        "\ntitle: Edited ",
+    )
+    converted: list[str] = []
+    convert = markdown.Markdown.convert
+
+    def counting(self: markdown.Markdown, source: str) -> str:
+        if source:
+            converted.append(source)
+        return convert(self, source)
+
+    monkeypatch.setattr(markdown.Markdown, "convert", counting)
+    assert build("site-rebuilt").exit_code == 0
+    pages = sum(1 for _ in (project / "site").rglob("index.html"))
+    assert 0 < len(converted) <= 8 < pages, "the case, its module and trainer pages, no more"
+    mkdocs_plugin.CONVERTED.clear()
+    assert build("site-fresh").exit_code == 0
+    assert len(converted) > pages, "a fresh build converts every page"
+    rebuilt, fresh = snapshot(project / "site-rebuilt"), snapshot(project / "site-fresh")
+    assert sorted(rebuilt) == sorted(fresh)
+    assert [name for name in fresh if rebuilt[name] != fresh[name]] == []
+    assert "Edited " in (project / "site-rebuilt/canadian-country-manager/index.html").read_text()
+
+
 def test_a_failing_build_leaves_the_previous_site_byte_for_byte(
     built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

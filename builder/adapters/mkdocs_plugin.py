@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +36,31 @@ class CourseBuildError(PluginError):
         super().__init__("\n".join(d.format() for d in diagnostics))
 
 
+@dataclass(frozen=True)
+class Converted:
+    """A page as MkDocs' Markdown made it: the HTML, table of contents and anchor ids."""
+
+    html: str
+    toc: Any
+    anchors: Any
+
+
+#: The pages of the last build in this process, by what their conversion depends on. Under
+#: `course serve` an edit changes a few pages; the others are not converted again (Python-
+#: Markdown parsing their HTML is the largest part of a rebuild). Replaced after each build,
+#: so it holds one build's pages at most.
+CONVERTED: dict[tuple[str, ...], Converted] = {}
+
+
 class CoursePlugin(BasePlugin[CourseConfig]):
     result: Result | None = None
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.keys: dict[str, tuple[str, ...]] = {}  # page -> its key, while it is converted
+        self.reused: dict[str, Converted] = {}  # pages the last build converted the same way
+        self.converted: dict[tuple[str, ...], Converted] = {}  # this build's pages
+        self.setting = ""  # what else a conversion depends on, for the keys
 
     def _path(self, config: Any, value: str) -> Path:
         return Path(config.config_file_path).parent / value
@@ -82,6 +107,38 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         for path, text in {"course.json": rendered.course_json, **rendered.files}.items():
             files.append(File.generated(config, path, content=text))
         return files
+
+    def on_nav(self, nav: Any, /, *, config: Any, files: Files) -> Any:
+        # Conversion depends on the Markdown settings and, for links to pages, on which pages
+        # exist; a change to either converts every page again.
+        pages = sorted(f.src_uri for f in files.documentation_pages())
+        setting = [config.markdown_extensions, config.mdx_configs, pages]
+        self.setting = hashlib.sha256(repr(setting).encode()).hexdigest()
+        return nav
+
+    def on_page_markdown(self, markdown: str, /, *, page: Any, config: Any, files: Files) -> str:
+        key = (page.file.src_uri, self.setting, markdown)
+        self.keys[page.file.src_uri] = key
+        known = CONVERTED.get(key)
+        if known is None:
+            return markdown
+        self.reused[page.file.src_uri] = known
+        return ""  # nothing to convert: on_page_content puts the known page back
+
+    def on_page_content(self, html: str, /, *, page: Any, config: Any, files: Files) -> str:
+        key = self.keys.pop(page.file.src_uri, None)
+        known = self.reused.pop(page.file.src_uri, None)
+        if known is not None:
+            page.toc, page.present_anchor_ids = known.toc, known.anchors
+            html = known.html
+        if key is not None:
+            self.converted[key] = known or Converted(html, page.toc, page.present_anchor_ids)
+        return html
+
+    def on_post_build(self, *, config: Any) -> None:
+        CONVERTED.clear()
+        CONVERTED.update(self.converted)
+        self.converted = {}
 
     def on_env(self, env: Any, /, *, config: Any, files: Files) -> Any:
         env.bytecode_cache = BYTECODE_CACHE  # the theme's templates compiled once per process
