@@ -397,6 +397,37 @@ def test_two_builds_are_byte_identical(in_built: Path) -> None:
     assert differing == [], f"these files differ between two builds: {differing}"
 
 
+def test_a_site_built_around_the_html_blocks_is_the_site_built_without(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """builder/adapters/raw_html.py changes how fast MkDocs converts pages, never the site."""
+    from builder.adapters import mkdocs_plugin, raw_html
+
+    project = copy_project(tmp_path, TESTS / "fixtures" / "course" / "content")
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    protected: list[int] = []
+    protect = raw_html.protect
+
+    def counting(markdown: str) -> raw_html.Protected:
+        result = protect(markdown)
+        protected.append(len(result.blocks))
+        return result
+
+    monkeypatch.setattr(raw_html, "protect", counting)
+    mkdocs_plugin.CONVERTED.clear()
+    assert build("site").exit_code == 0
+    assert sum(protected) > 50, "the HTML blocks went around Python-Markdown"
+    monkeypatch.setattr(raw_html, "is_safe", lambda extensions: False)
+    mkdocs_plugin.CONVERTED.clear()
+    protected.clear()
+    assert build("site-whole").exit_code == 0
+    assert protected == []
+    around, whole = snapshot(project / "site"), snapshot(project / "site-whole")
+    assert sorted(around) == sorted(whole)
+    assert [name for name in whole if around[name] != whole[name]] == []
+
+
 def test_a_rebuild_converts_only_the_pages_an_edit_changed_and_matches_a_fresh_build(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -18,6 +18,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from ..diagnostics import ContentError, Diagnostic
 from ..pipeline import Result, run_pipeline
 from ..render import BYTECODE_CACHE
+from . import raw_html
 
 log = logging.getLogger("mkdocs.plugins.course")
 
@@ -61,6 +62,8 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.reused: dict[str, Converted] = {}  # pages the last build converted the same way
         self.converted: dict[tuple[str, ...], Converted] = {}  # this build's pages
         self.setting = ""  # what else a conversion depends on, for the keys
+        self.protected: dict[str, raw_html.Protected] = {}  # pages converted without HTML
+        self.protecting = False
 
     def _path(self, config: Any, value: str) -> Path:
         return Path(config.config_file_path).parent / value
@@ -114,20 +117,30 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         pages = sorted(f.src_uri for f in files.documentation_pages())
         setting = [config.markdown_extensions, config.mdx_configs, pages]
         self.setting = hashlib.sha256(repr(setting).encode()).hexdigest()
+        self.protecting = raw_html.is_safe(config.markdown_extensions)
+        if not self.protecting:
+            log.debug("a Markdown extension may change HTML blocks: pages converted whole")
         return nav
 
     def on_page_markdown(self, markdown: str, /, *, page: Any, config: Any, files: Files) -> str:
         key = (page.file.src_uri, self.setting, markdown)
         self.keys[page.file.src_uri] = key
         known = CONVERTED.get(key)
-        if known is None:
+        if known is not None:
+            self.reused[page.file.src_uri] = known
+            return ""  # nothing to convert: on_page_content puts the known page back
+        if not self.protecting:
             return markdown
-        self.reused[page.file.src_uri] = known
-        return ""  # nothing to convert: on_page_content puts the known page back
+        protected = raw_html.protect(markdown)
+        self.protected[page.file.src_uri] = protected
+        return protected.markdown  # the HTML blocks go back in on_page_content
 
     def on_page_content(self, html: str, /, *, page: Any, config: Any, files: Files) -> str:
         key = self.keys.pop(page.file.src_uri, None)
         known = self.reused.pop(page.file.src_uri, None)
+        protected = self.protected.pop(page.file.src_uri, None)
+        if protected is not None:
+            html = protected.restore(html)
         if known is not None:
             page.toc, page.present_anchor_ids = known.toc, known.anchors
             html = known.html

@@ -1,0 +1,145 @@
+"""Hand MkDocs' Markdown only the Markdown of a generated page, not its HTML blocks.
+
+The generated pages are mostly HTML blocks (questions, cases, role plays) between a few
+Markdown headings and lists. Python-Markdown passes such blocks through unchanged, but only
+after parsing every tag of them to find where each ends: at 1,000 scenarios that is most of
+the time MkDocs spends on the pages. So before MkDocs converts a page, each top-level HTML block
+is swapped for a one-word paragraph, and after conversion the paragraph is swapped back for
+the block, exactly as Python-Markdown would have emitted it. The result is the same HTML;
+tests/test_raw_html.py checks that on every page of the shipped and the test course, and a
+site built with and without this is compared byte for byte.
+
+A block is taken only where there is no doubt about what Python-Markdown does with it: it
+starts at the beginning of a line with an opening block-level tag, after a blank line or at the
+start of the page; it ends on the line where that tag's own openings and closings balance and
+which ends with its closing tag; a blank line or the end of the page follows. Anything else
+stays for Python-Markdown as before, and after HTML it leaves there that may run on (an element
+left open, a comment) or a code fence, no later block is taken either. tests/test_raw_html.py
+also checks this on thousands of random mixes of Markdown and HTML. Markdown extensions that treat HTML blocks differently
+(``md_in_html``, ``pymdownx.*``, ...) turn this off: only the ones in ``SAFE_EXTENSIONS`` allow it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+import markdown
+
+#: Extensions that leave top-level HTML blocks to Python-Markdown's own raw HTML handling.
+#: (`fenced_code`, which MkDocs always adds, would also turn a line of backticks inside an HTML
+#: block into code; the generated HTML never has one, as content text is escaped into it.)
+SAFE_EXTENSIONS = frozenset(
+    [
+        *("abbr", "admonition", "attr_list", "def_list", "fenced_code", "footnotes"),
+        *("sane_lists", "tables", "toc"),
+    ]
+)
+
+# Every tag that opens an HTML block for Python-Markdown.
+_ANY_BLOCK = "|".join(sorted(markdown.Markdown().block_level_elements))
+# Tags that open an HTML block for Python-Markdown and always have a closing tag of their own
+# (its list also holds void and raw-text elements such as `hr`, `pre` and `script`: left out).
+_BLOCK_TAGS = frozenset(
+    [
+        *("address", "article", "aside", "blockquote", "details", "div", "dl", "fieldset"),
+        *("figure", "footer", "form", "header", "nav", "ol", "p", "section", "table", "ul"),
+    ]
+) & frozenset(_ANY_BLOCK.split("|"))
+_OPENING = re.compile(r"<([a-z][a-z0-9]*)[\s>]")
+_UNCERTAIN = re.compile(rf"```|~~~|<({_ANY_BLOCK})(?![a-z0-9])", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Protected:
+    """A page's Markdown with its HTML blocks swapped out, and what restores them."""
+
+    markdown: str
+    blocks: list[str]
+    token: str
+
+    def restore(self, html: str) -> str:
+        """The converted page with each block back where its paragraph is."""
+        if not self.blocks:
+            return html
+        pattern = re.compile(rf"<p>{self.token}(\d+)</p>")
+        # Python-Markdown ends every HTML block with a newline, and strips the whole page.
+        return pattern.sub(lambda m: self.blocks[int(m.group(1))] + "\n", html).strip()
+
+
+def is_safe(extensions: list[object]) -> bool:
+    """Whether the configured Markdown extensions all leave HTML blocks alone."""
+    names = [e if isinstance(e, str) else type(e).__module__ for e in extensions]
+    return all(name.rsplit(".", 1)[-1] in SAFE_EXTENSIONS for name in names)
+
+
+def protect(markdown: str) -> Protected:
+    """``markdown`` with every unambiguous top-level HTML block swapped for a paragraph."""
+    # The token cannot occur in the page: it is derived from the page's own text.
+    token = "cqraw" + hashlib.sha256(markdown.encode()).hexdigest()[:20] + "x"
+    lines = markdown.split("\n")
+    out: list[str] = []
+    blocks: list[str] = []
+    i = 0
+    taking = True
+    while i < len(lines):
+        end = _block_end(lines, i) if taking else None
+        if end is None:
+            # HTML left to Python-Markdown may run on past later blocks (an element it sees
+            # open, a comment), and a code fence holds text, not blocks: take no more.
+            if _uncertain(lines[i]):
+                taking = False
+            out.append(lines[i])
+            i += 1
+            continue
+        out.append(f"{token}{len(blocks)}")
+        blocks.append("\n".join(lines[i : end + 1]))
+        i = end + 1
+    if not blocks:
+        return Protected(markdown, [], token)
+    return Protected("\n".join(out), blocks, token)
+
+
+def _uncertain(line: str) -> bool:
+    """Whether Python-Markdown may read past ``line`` as HTML, or it opens a code fence.
+
+    An element that opens and closes on the line (``<script src=...></script>``) ends there.
+    """
+    comment = line.find("<!--")
+    if comment >= 0 and "-->" not in line[comment:]:
+        return True
+    found = _UNCERTAIN.match(line)
+    if found is None or found.group(1) is None:
+        return found is not None  # a code fence, or nothing
+    tag = found.group(1).lower()
+    opens = len(re.findall(rf"<{tag}(?![a-z0-9])", line, re.IGNORECASE))
+    closes = len(re.findall(rf"</{tag}>", line, re.IGNORECASE))
+    return not (opens == closes and line.lower().endswith(f"</{tag}>"))
+
+
+def _block_end(lines: list[str], start: int) -> int | None:
+    """The last line of the HTML block starting at ``lines[start]``, or None if there is none.
+
+    The element opened at the start of the line must close at the end of a later (or the
+    same) line, and nothing of that tag may close it earlier: `<div>a</div><div>b</div>` is
+    two elements on a line, which Python-Markdown reads differently, so it is not taken.
+    """
+    opening = _OPENING.match(lines[start])
+    if opening is None or opening.group(1) not in _BLOCK_TAGS:
+        return None
+    if start > 0 and lines[start - 1] != "":
+        return None
+    tag = opening.group(1)
+    tags = re.compile(rf"<{tag}[\s>]|</{tag}>")
+    depth = 0
+    for end in range(start, len(lines)):
+        line = lines[end]
+        for found in tags.finditer(line):
+            depth += -1 if found.group().startswith("</") else 1
+            if depth == 0:
+                if found.end() != len(line):
+                    return None
+                followed = end + 1 == len(lines) or lines[end + 1] == ""
+                return end if followed else None
+    return None
