@@ -103,6 +103,11 @@ def build(strict: bool, site_dir: Path | None, config_file: Path) -> None:
     except ContentError as exc:
         fail(exc.diagnostics)
     report(result.warnings)
+    built = (
+        f"{len(result.rendered.pages)} pages ({len(result.content.items)} items, "
+        f"{result.rendered.question_count} questions)"
+    )
+    del result  # the plugin lets go of it too once MkDocs has the pages
 
     def fill(folder: Path) -> None:
         click.echo(f"Building the site with MkDocs into {display_path(str(target))}/ ...", err=True)
@@ -114,11 +119,8 @@ def build(strict: bool, site_dir: Path | None, config_file: Path) -> None:
     except MkDocsException as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
-    rendered = result.rendered
     click.echo(
-        f"Built {len(rendered.pages)} pages ({len(result.content.items)} items, "
-        f"{rendered.question_count} questions) into {display_path(str(target))}/ "
-        f"in {time.perf_counter() - started:.1f} s"
+        f"Built {built} into {display_path(str(target))}/ in {time.perf_counter() - started:.1f} s"
     )
 
 

@@ -109,6 +109,9 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         rendered = self.result.rendered
         for path, text in {"course.json": rendered.course_json, **rendered.files}.items():
             files.append(File.generated(config, path, content=text))
+        # MkDocs has the pages now; the model and the rest need not stay in memory while it
+        # builds (a smaller heap is a faster one for a large course).
+        self.result = None
         return files
 
     def on_nav(self, nav: Any, /, *, config: Any, files: Files) -> Any:

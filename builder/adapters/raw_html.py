@@ -15,8 +15,9 @@ start of the page; it ends on the line where that tag's own openings and closing
 which ends with its closing tag; a blank line or the end of the page follows. Anything else
 stays for Python-Markdown as before, and after HTML it leaves there that may run on (an element
 left open, a comment) or a code fence, no later block is taken either. tests/test_raw_html.py
-also checks this on thousands of random mixes of Markdown and HTML. Markdown extensions that treat HTML blocks differently
-(``md_in_html``, ``pymdownx.*``, ...) turn this off: only the ones in ``SAFE_EXTENSIONS`` allow it.
+also checks this on thousands of random mixes of Markdown and HTML. Markdown extensions that
+treat HTML blocks differently (``md_in_html``, ``pymdownx.*``, ...) turn this off: only the
+ones in ``SAFE_EXTENSIONS`` allow it.
 """
 
 from __future__ import annotations
