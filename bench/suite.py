@@ -18,7 +18,7 @@ from report import progress
 from builder.diagnostics import ContentError
 from builder.render import url_of
 
-EDITS = 5
+EDITS = 10
 SERVE_TIMEOUT = 120.0
 
 
