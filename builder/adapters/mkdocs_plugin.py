@@ -116,9 +116,9 @@ class CoursePlugin(BasePlugin[CourseConfig]):
 
     def on_nav(self, nav: Any, /, *, config: Any, files: Files) -> Any:
         # Conversion depends on the Markdown settings and, for links to pages, on which pages
-        # exist; a change to either converts every page again.
+        # exist and the form of their URLs; a change to any converts every page again.
         pages = sorted(f.src_uri for f in files.documentation_pages())
-        setting = [config.markdown_extensions, config.mdx_configs, pages]
+        setting = [config.markdown_extensions, config.mdx_configs, config.use_directory_urls, pages]
         self.setting = hashlib.sha256(repr(setting).encode()).hexdigest()
         self.protecting = raw_html.is_safe(config.markdown_extensions)
         if not self.protecting:
