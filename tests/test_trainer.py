@@ -138,7 +138,9 @@ def test_mkdocs_does_not_load_page_specific_scripts_on_every_page() -> None:
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     for name in ("trainer.js", "dashboard.js", "trainer.css"):
         assert name not in config
-    assert "- assets/course.js" not in config, "the learner pages load it themselves"
+    for name in ("course.js", "course.css"):
+        assert f"- assets/{name}" not in config, "the learner pages load it themselves"
+    assert "- assets/site.css" in config
 
 
 # --- run sheets and the facilitator guide ----------------------------------------------------

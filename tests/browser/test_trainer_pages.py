@@ -479,14 +479,19 @@ def instant_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def test_a_learner_page_reached_from_a_trainer_page_starts_the_learner_script(
     page: Page, instant_site: str
 ) -> None:
-    """Trainer pages do without course.js; the first learner page reached by a link loads it."""
+    """Trainer pages do without course.js and course.css; a learner page reached by a link
+    loads both."""
     page.goto(instant_site + "trainer/three-levers/")
     assert page.evaluate("typeof window.cqCourse") == "undefined"
+    learner_css = 'link[rel="stylesheet"][href$="assets/course.css"]'
+    expect(page.locator(learner_css)).to_have_count(0)
     page.evaluate("window.cqStillThisDocument = true")
     page.get_by_role("link", name="Check your understanding of the three levers").first.click()
     page.wait_for_url("**/three-levers/levers-check/")
     assert page.evaluate("window.cqStillThisDocument === true"), "instant navigation was used"
     question = page.locator("fieldset[data-question]").first
+    expect(page.locator(learner_css)).to_have_count(1)  # instant navigation added it
+    expect(question.locator(".cq-option").first).to_have_css("min-height", "44px")
     expect(question.get_by_role("button", name="Check")).to_be_visible()
     question.locator("input").first.check()
     question.get_by_role("button", name="Check").click()
