@@ -57,14 +57,17 @@ def test_every_generated_page_converts_to_the_same_html(
 
 PIECES = [
     *("# Heading", "## Heading { #id }", "", "", "text", "- item", "1. item", "    code"),
-    *("```", "<div>", '<div class="a">', "</div>", "<p>para</p>", "<p>open", "end</p>"),
+    *("```", "~~~", "  ```", "<div>", '<div class="a">', "</div>", "<p>para</p>", "<p>open"),
+    "end</p>",
     *("<span>inline</span>", "<svg><title>t</title></svg>", "<table>", "<tr><td>1</td></tr>"),
     *("</table>", "<details><summary>s</summary>", "</details>", "<ul>", "<li>x</li>", "</ul>"),
     *("<!-- note -->", "<div>one line</div> and text", "> quote", "<pre>", "</pre>", "&amp; *em*"),
 ]
 
 
-@settings(max_examples=3000, deadline=None)
+# The same examples on every run, so CI judges the change and not the dice; runs of 30,000
+# examples with other seeds are worth repeating by hand after touching raw_html.py.
+@settings(max_examples=3000, deadline=None, derandomize=True)
 @given(st.lists(st.sampled_from(PIECES), max_size=24).map("\n".join))
 def test_any_mix_of_markdown_and_html_converts_to_the_same_html(text: str) -> None:
     site = (["toc", "tables", "fenced_code", "attr_list"], {"toc": {"permalink": False}})
@@ -82,6 +85,7 @@ def test_any_mix_of_markdown_and_html_converts_to_the_same_html(text: str) -> No
         pytest.param("<div>\n<div>\nx\n</div>", 0, id="never-closed"),
         pytest.param("<span>\nx\n</span>", 0, id="not-a-block-tag"),
         pytest.param("<pre>\n<div>\n</pre>", 0, id="raw-text-element"),
+        pytest.param("<div>\n```\n</div>\n\n```", 0, id="a-code-fence-inside"),
     ],
 )
 def test_only_unambiguous_blocks_are_swapped(text: str, blocks: int) -> None:

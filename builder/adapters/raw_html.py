@@ -12,18 +12,20 @@ site built with and without this is compared byte for byte.
 A block is taken only where there is no doubt about what Python-Markdown does with it: it
 starts at the beginning of a line with an opening block-level tag, after a blank line or at the
 start of the page; it ends on the line where that tag's own openings and closings balance and
-which ends with its closing tag; a blank line or the end of the page follows. Anything else
-stays for Python-Markdown as before, and after HTML it leaves there that may run on (an element
-left open, a comment) or a code fence, no later block is taken either. tests/test_raw_html.py
-also checks this on thousands of random mixes of Markdown and HTML. Markdown extensions that
-treat HTML blocks differently (``md_in_html``, ``pymdownx.*``, ...) turn this off: only the
-ones in ``SAFE_EXTENSIONS`` allow it.
+which ends with its closing tag; a blank line or the end of the page follows; every block-level
+element opened inside it is closed inside it, and no line of it opens a code fence (which
+`fenced_code` would read before the HTML). Anything else stays for Python-Markdown as before,
+and after HTML it leaves there that may run on (an element left open, a comment) or a code
+fence, no later block is taken either. tests/test_raw_html.py also checks this on thousands of
+random mixes of Markdown and HTML. Markdown extensions that treat HTML blocks differently
+(``md_in_html``, ``pymdownx.*``, ...) turn this off: only those in ``SAFE_EXTENSIONS`` allow it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 import markdown
@@ -40,16 +42,22 @@ SAFE_EXTENSIONS = frozenset(
 
 # Every tag that opens an HTML block for Python-Markdown.
 _ANY_BLOCK = "|".join(sorted(markdown.Markdown().block_level_elements))
+_ANY_BLOCK_SET = frozenset(_ANY_BLOCK.split("|"))
 # Tags that open an HTML block for Python-Markdown and always have a closing tag of their own
 # (its list also holds void and raw-text elements such as `hr`, `pre` and `script`: left out).
-_BLOCK_TAGS = frozenset(
-    [
-        *("address", "article", "aside", "blockquote", "details", "div", "dl", "fieldset"),
-        *("figure", "footer", "form", "header", "nav", "ol", "p", "section", "table", "ul"),
-    ]
-) & frozenset(_ANY_BLOCK.split("|"))
+_BLOCK_TAGS = (
+    frozenset(
+        [
+            *("address", "article", "aside", "blockquote", "details", "div", "dl", "fieldset"),
+            *("figure", "footer", "form", "header", "nav", "ol", "p", "section", "table", "ul"),
+        ]
+    )
+    & _ANY_BLOCK_SET
+)
 _OPENING = re.compile(r"<([a-z][a-z0-9]*)[\s>]")
-_UNCERTAIN = re.compile(rf"```|~~~|<({_ANY_BLOCK})(?![a-z0-9])", re.IGNORECASE)
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)(?=[\s/>])")
+_FENCE = re.compile(r"\s*(?:```|~~~)")
+_UNCERTAIN = re.compile(rf"\s*(?:```|~~~)|<({_ANY_BLOCK})(?![a-z0-9])", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -136,11 +144,27 @@ def _block_end(lines: list[str], start: int) -> int | None:
     depth = 0
     for end in range(start, len(lines)):
         line = lines[end]
+        if _FENCE.match(line):  # `fenced_code` reads fences before HTML, even inside a block
+            return None
         for found in tags.finditer(line):
             depth += -1 if found.group().startswith("</") else 1
             if depth == 0:
                 if found.end() != len(line):
                     return None
                 followed = end + 1 == len(lines) or lines[end + 1] == ""
-                return end if followed else None
+                inside = "\n".join(lines[start : end + 1])
+                return end if followed and _balanced(inside) else None
     return None
+
+
+def _balanced(html: str) -> bool:
+    """Whether every block-level element opened in ``html`` is closed in it too.
+
+    One left open (or a void one such as `<hr>`) changes where Python-Markdown ends the block.
+    """
+    balance: Counter[str] = Counter()
+    for slash, name in _TAG.findall(html):
+        name = name.lower()
+        if name in _ANY_BLOCK_SET:
+            balance[name] += -1 if slash else 1
+    return not any(balance.values())
