@@ -81,6 +81,10 @@ class Rendered:
     #: Other generated files, by path below the site root: data that pages fetch when needed.
     files: dict[str, str] = field(default_factory=dict)
 
+    def data_files(self) -> dict[str, str]:
+        """Every generated file that is not a page, by path: ``course.json`` and ``files``."""
+        return {"course.json": self.course_json, **self.files}
+
 
 def md(text: str | None) -> Markup:
     """Markdown to HTML, raw HTML disabled (shown as text)."""

@@ -251,9 +251,13 @@ def module_kits(content: Content) -> list[ModuleKit]:
     return kits
 
 
+#: Where the dashboard's per-module question files go; the page tells its script.
+DASHBOARD_DATA = f"{ROOT}/dashboard"
+
+
 def dashboard_data_path(module: Module) -> str:
     """The file with a module's questions for the dashboard, fetched once results need it."""
-    return f"{ROOT}/dashboard/{module.id}.json"
+    return f"{DASHBOARD_DATA}/{module.id}.json"
 
 
 def render_trainer(
@@ -292,7 +296,9 @@ def render_trainer(
     names = {a.value: a.value.replace("-", " ").capitalize() for a in Approach}
     names.update({a.value: info.name for a, info in content.course.approaches.items()})
     dashboard = f"{ROOT}/dashboard.md"
-    section.children.append(page("dashboard.md.j2", dashboard, "Group debrief", "Group debrief"))
+    section.children.append(
+        page("dashboard.md.j2", dashboard, "Group debrief", "Group debrief", data=DASHBOARD_DATA)
+    )
     for kit in kits:
         asked = [q for item in kit.items for q in asked_in(item, names)]
         if asked:

@@ -356,6 +356,7 @@ def test_the_dashboard_has_a_row_and_a_debrief_for_every_question_of_course_json
     assert sorted(missed) == sorted(ids)
     dashboard = pages(site)["trainer/dashboard.md"]
     assert "data-qid=" not in dashboard, "the page itself does not grow with the course"
+    assert 'data-module-data="trainer/dashboard/"' in dashboard, "where its script finds them"
     approaches = data["approaches"]
     cells = re.findall(r'<td data-cell="([^"]+)"', dashboard)
     assert cells == [f"{r}:{c}" for r in approaches for c in approaches]

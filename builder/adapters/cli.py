@@ -236,8 +236,7 @@ def export_markdown(directory: Path, content_dir: Path, templates_dir: Path) -> 
         fail(exc.diagnostics)
     report(result.warnings)
     rendered = result.rendered
-    extra = {"course.json": rendered.course_json, **rendered.files}
-    count = write_pages(rendered.pages, extra, directory.resolve())
+    count = write_pages(rendered.pages, rendered.data_files(), directory.resolve())
     click.echo(f"Wrote {count} files into {display_path(str(directory.resolve()))}/")
 
 

@@ -106,8 +106,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                 InclusionLevel.UNDEFINED if page.path in in_nav else InclusionLevel.NOT_IN_NAV
             )
             files.append(File.generated(config, page.path, content=page.text, inclusion=inclusion))
-        rendered = self.result.rendered
-        for path, text in {"course.json": rendered.course_json, **rendered.files}.items():
+        for path, text in self.result.rendered.data_files().items():
             files.append(File.generated(config, path, content=text))
         # MkDocs has the pages now; the model and the rest need not stay in memory while it
         # builds (a smaller heap is a faster one for a large course).

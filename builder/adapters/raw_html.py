@@ -105,8 +105,6 @@ def protect(markdown: str) -> Protected:
         out.append(f"{token}{len(blocks)}")
         blocks.append("\n".join(lines[i : end + 1]))
         i = end + 1
-    if not blocks:
-        return Protected(markdown, [], token)
     return Protected("\n".join(out), blocks, token)
 
 

@@ -248,7 +248,8 @@
     function loadModule(place) {
       if (!modules[place]) {
         var id = course.modules[place].id;
-        modules[place] = fetch(new URL("trainer/dashboard/" + encodeURIComponent(id) + ".json", root))
+        var folder = board.getAttribute("data-module-data");
+        modules[place] = fetch(new URL(folder + encodeURIComponent(id) + ".json", root))
           .then(function (response) {
             if (!response.ok) throw new Error(response.status);
             return response.json();
