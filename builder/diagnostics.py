@@ -51,6 +51,10 @@ CODES: dict[str, str] = {
     "single-choice-answers": "A single-choice question does not have exactly one right option.",
     "no-correct-option": "A question has no right option.",
     "thin-approach": "A drill has too few statements of an approach to practise telling it apart.",
+    "draw-ungraded": "A quiz draws its questions from a bank but is not graded (no pass mark).",
+    "draw-rule": "A quiz's `draw` does not say exactly one rule (`per_approach` or `questions`).",
+    "draw-too-large": "A quiz's bank has too few questions for what one attempt draws.",
+    "draw-never-drawn": "A question in a bank can never be drawn by the quiz's draw rule.",
     # commands
     "no-content": "The content folder does not exist or holds no YAML files.",
     "template-error": "A template failed to render.",

@@ -375,6 +375,7 @@ def check_item(document: Document) -> list[Diagnostic]:
                 )
     elif isinstance(model, Quiz):
         out += _unique_ids(loaded, "questions", [q.id for q in model.questions], "question")
+        out += _check_draw(loaded, model)
         for i, question in enumerate(model.questions):
             at = ("questions", i)
             out += _unique_ids(loaded, (*at, "options"), [o.id for o in question.options], "option")
@@ -411,6 +412,74 @@ def check_item(document: Document) -> list[Diagnostic]:
                             "warning",
                         )
                     )
+    return out
+
+
+def _check_draw(loaded: Loaded, quiz: Quiz) -> list[Diagnostic]:
+    """A quiz's ``draw`` must be graded, say one rule, and be satisfiable by its bank."""
+    draw = quiz.draw
+    if draw is None:
+        return []
+    at: PathKey = ("draw",)
+    out: list[Diagnostic] = []
+    if quiz.pass_mark is None:
+        out.append(
+            Diagnostic(
+                "draw-ungraded",
+                f"quiz `{quiz.id}` draws its questions but has no `pass_mark`",
+                loaded.key_position(at),
+                "add `pass_mark:` to make it a graded assessment, or remove `draw:`",
+            )
+        )
+    if (draw.per_approach is None) == (draw.questions is None):
+        out.append(
+            Diagnostic(
+                "draw-rule",
+                "`draw` needs exactly one of `per_approach` and `questions`",
+                loaded.position(at),
+                "`per_approach: 4` tests every approach evenly; `questions: 20` draws from "
+                "the whole bank",
+            )
+        )
+        return out
+    if draw.questions is not None:
+        if draw.questions > len(quiz.questions):
+            out.append(
+                Diagnostic(
+                    "draw-too-large",
+                    f"`draw.questions` asks for {draw.questions} questions, but the bank of "
+                    f"quiz `{quiz.id}` has {len(quiz.questions)}",
+                    loaded.position((*at, "questions")),
+                    "add questions to the bank, or draw fewer",
+                )
+            )
+        return out
+    wanted = draw.per_approach or 0
+    counts = Counter(q.approach for q in quiz.questions)
+    for approach in Approach:
+        if counts[approach] < wanted:
+            out.append(
+                Diagnostic(
+                    "draw-too-large",
+                    f"`draw.per_approach` asks for {wanted} {approach.value} questions per "
+                    f"attempt, but the bank has {counts[approach]}",
+                    loaded.position((*at, "per_approach")),
+                    f"add {wanted - counts[approach]} {approach.value} question(s) (with "
+                    f"`approach: {approach.value}`), or draw fewer per approach",
+                )
+            )
+    for i, question in enumerate(quiz.questions):
+        if question.approach is None:
+            out.append(
+                Diagnostic(
+                    "draw-never-drawn",
+                    f"question `{question.id}` has no `approach`, so `draw.per_approach` "
+                    "never draws it",
+                    loaded.position(("questions", i)),
+                    "give it `approach:` (the approach its right answer is), or remove it",
+                    "warning",
+                )
+            )
     return out
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -147,6 +147,11 @@ class Drill(ItemBase):
         default=None, description="What the learner is asked to do."
     )
     statements: list[Statement] = Field(min_length=1, description="The statements to classify.")
+    shuffle: bool = Field(
+        default=True,
+        description="Show the statements in a different order to each learner (the order is "
+        "kept for that learner). `false` keeps the order written here.",
+    )
 
 
 # --- quiz: single and multiple choice ---------------------------------------------------
@@ -182,6 +187,29 @@ class Question(Strict):
     explanation: Markdown | None = Field(
         default=None, description="Shown after answering, whatever the answer."
     )
+    shuffle: bool = Field(
+        default=True,
+        description="Show the options in a different order to each learner (kept for that "
+        "learner). `false` keeps the order written here, e.g. for a scale or for an option "
+        "like 'all of the above'.",
+    )
+
+
+class Draw(Strict):
+    """How a graded quiz draws one attempt from a larger bank of questions.
+
+    Give `per_approach` (every attempt tests every approach evenly) or `questions` (a number
+    drawn from the whole bank). "Start again" draws questions the learner has seen least.
+    """
+
+    per_approach: Annotated[int, Field(ge=1, le=100)] | None = Field(
+        default=None,
+        description="How many questions of each approach (by the question's `approach`) one "
+        "attempt draws.",
+    )
+    questions: Annotated[int, Field(ge=1, le=1000)] | None = Field(
+        default=None, description="How many questions one attempt draws from the whole bank."
+    )
 
 
 class Quiz(ItemBase):
@@ -191,7 +219,16 @@ class Quiz(ItemBase):
     pass_mark: int | None = Field(
         default=None, ge=1, le=100, description="Percent needed to pass; makes the quiz graded."
     )
-    questions: list[Question] = Field(min_length=1, description="The questions, in order.")
+    questions: list[Question] = Field(
+        min_length=1,
+        description="The questions, in order; for a quiz with `draw`, the bank an attempt is "
+        "drawn from.",
+    )
+    draw: Draw | None = Field(
+        default=None,
+        description="For a graded quiz: draw each attempt from `questions` as a bank. Without "
+        "it every attempt has every question.",
+    )
 
 
 # --- page: free text --------------------------------------------------------------------
