@@ -58,6 +58,7 @@ CODES: dict[str, str] = {
     # commands
     "no-content": "The content folder does not exist or holds no YAML files.",
     "template-error": "A template failed to render.",
+    "asset-syntax": "A script of the site's own assets is not valid ES5, so it cannot be minified.",
     "file-exists": "A file that would be written already exists.",
     "workshop-does-not-fit": "The live core of the chosen modules is longer than the slot.",
 }

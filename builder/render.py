@@ -177,6 +177,19 @@ def story_order(case: Case) -> list[Step]:
     return [*order.values(), *(step for step in case.steps if step.id not in order)]
 
 
+def drill_choices(drill: Drill) -> list[str]:
+    """The approaches a drill offers as answers: its own list, else those its statements use."""
+    if drill.approaches:
+        return [a.value for a in drill.approaches]
+    used = {s.approach.value for s in drill.statements}
+    return [a for a in APPROACH_ORDER if a in used]
+
+
+def answerable(item: Item) -> list[str]:
+    """Ids of the questions a learner answers in ``item`` (decisions in cases excluded)."""
+    return [q["id"] for q in _questions(item) if q["type"] != "decision"]
+
+
 class MemoryBytecodeCache(jinja2.BytecodeCache):
     """Compiled templates kept for the life of the process, keyed by name and source checksum.
 
@@ -220,7 +233,12 @@ def make_environment(templates: Path) -> jinja2.Environment:
         url=url_of,
         relative=relative,
     )
-    env.globals.update(approach_order=APPROACH_ORDER, story_order=story_order)
+    env.globals.update(
+        approach_order=APPROACH_ORDER,
+        story_order=story_order,
+        drill_choices=drill_choices,
+        answerable=answerable,
+    )
     return env
 
 
@@ -236,7 +254,7 @@ def render(content: Content, templates: Path) -> Rendered:
     common = {"course": course, "approach_names": names, "teaches": teaches}
     pages: list[Page] = []
     files: dict[str, str] = {}
-    nav: list[NavEntry] = [NavEntry("Home", "index.md"), NavEntry("Your progress", "progress.md")]
+    nav: list[NavEntry] = [NavEntry("Home", "index.md")]
 
     def render_text(template: str, path: str, **context: Any) -> str:
         """``template`` rendered for the page at ``path`` (links are relative to it)."""
@@ -262,7 +280,12 @@ def render(content: Content, templates: Path) -> Rendered:
             number=number,
             items=[(item, f"{item.id}.md") for item in items],
         )
-        section = NavEntry(f"{number}. {module.title}", children=[NavEntry("Overview", overview)])
+        # The overview's own title names its module: it is what the browser tab and the
+        # footer's "Next" show, where six pages called "Overview" told the learner nothing.
+        section = NavEntry(
+            f"{number}. {module.title}",
+            children=[NavEntry(f"Module {number}: {module.title}", overview)],
+        )
         for item in items:
             path = item_path(module, item)
             add(f"{item.kind}.md.j2", path, item.title, item=item, module=module)
@@ -275,6 +298,7 @@ def render(content: Content, templates: Path) -> Rendered:
     if course.sources:
         add("sources.md.j2", "sources.md", "Sources")
         nav.append(NavEntry("Sources", "sources.md"))
+    nav.append(NavEntry("Your progress", "progress.md"))
     # --- trainer toolkit (builder/trainer.py): its pages and the "For trainers" section ---
     from .trainer import render_trainer
 

@@ -358,6 +358,19 @@ def check_item(document: Document) -> list[Diagnostic]:
                     out.append(_unknown_ref(loaded, at, line.role, "role", role_ids))
     elif isinstance(model, Drill):
         out += _unique_ids(loaded, "statements", [s.id for s in model.statements], "statement")
+        offered = set(model.approaches)
+        for i, statement in enumerate(model.statements):
+            if offered and statement.approach not in offered:
+                out.append(
+                    Diagnostic(
+                        "unknown-reference",
+                        f"statement `{statement.id}` is {statement.approach.value}, which the "
+                        "drill does not offer as an answer",
+                        loaded.position(("statements", i, "approach")),
+                        f"add `{statement.approach.value}` to the drill's `approaches`, or "
+                        "remove `approaches` to offer every approach the statements use",
+                    )
+                )
         counts = Counter(s.approach for s in model.statements)
         for approach, count in sorted(counts.items()):
             if count < MIN_STATEMENTS_PER_APPROACH:

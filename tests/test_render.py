@@ -135,9 +135,13 @@ def test_page_titles_are_the_content_titles(rendered: Rendered) -> None:
 
 
 def test_no_page_contains_a_raw_script_tag(rendered: Rendered) -> None:
-    """Only the trainer pages load a script of ours (trainer.js, dashboard.js); content never
-    adds one. (The theme adds course.js to learner pages: templates/overrides/main.html.)"""
-    trainer_script = re.compile(r'<script src="[./]*assets/(trainer|dashboard)\.js"></script>')
+    """Pages load only scripts of ours, by their fixed names (trainer pages theirs, learner pages
+    the runtime's parts); content never adds one. (The theme adds course.js to learner pages:
+    templates/overrides/main.html.)"""
+    trainer_script = re.compile(
+        r'<script src="[./]*assets/'
+        r'(trainer|dashboard|quiz|case|marks|assessment|progress)\.js"></script>'
+    )
     offenders = [
         p.path
         for p in rendered.pages
@@ -401,10 +405,9 @@ def test_the_navigation_follows_the_course_order_with_escaped_titles(rendered: R
     trainer_nav = trainer.to_mkdocs()["For trainers"]  # its own entries: test_trainer.py
     assert [entry.to_mkdocs() for entry in rendered.nav] == [
         {"Home": "index.md"},
-        {"Your progress": "progress.md"},
         {
             "1. Basics &lt;i&gt;first&lt;/i&gt;": [
-                {"Overview": "basics/index.md"},
+                {"Module 1: Basics &lt;i&gt;first&lt;/i&gt;": "basics/index.md"},
                 {f"Welcome _here_ {ESCAPED_TITLE_TAIL}": "basics/welcome.md"},
                 {"A fork in the road": "basics/fork-in-the-road.md"},
                 {"Sort the sayings": "basics/sort-the-sayings.md"},
@@ -414,6 +417,7 @@ def test_the_navigation_follows_the_course_order_with_escaped_titles(rendered: R
         },
         {"Glossary": "glossary.md"},
         {"Sources": "sources.md"},
+        {"Your progress": "progress.md"},
         {"For trainers": trainer_nav},
         {
             "For contributors": [

@@ -15,6 +15,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from ..assets import minifies, minify
 from ..diagnostics import ContentError, Diagnostic
 from ..pipeline import Result, run_pipeline
 from ..render import BYTECODE_CACHE
@@ -27,6 +28,9 @@ class CourseConfig(Config):
     content_dir = opt.Type(str, default="content")
     templates_dir = opt.Type(str, default="templates/pages")
     strict = opt.Type(bool, default=False)
+    #: The site's own CSS and JavaScript are written to be read (comments say why); learners'
+    #: browsers get them without comments and spaces. `false` copies them as they are.
+    minify = opt.Type(bool, default=True)
 
 
 class CourseBuildError(PluginError):
@@ -51,6 +55,33 @@ class Converted:
 #: Markdown parsing their HTML is the largest part of a rebuild). Replaced after each build,
 #: so it holds one build's pages at most.
 CONVERTED: dict[tuple[str, ...], Converted] = {}
+
+
+#: Folders of pages for other readers than learners (builder/trainer.py, builder/reference.py).
+OTHER_PARTS = ("trainer/", "contributors/")
+
+
+def _part(path: str) -> str:
+    return next((part for part in OTHER_PARTS if path.startswith(part)), "")
+
+
+def minify_assets(files: Files, config: Any) -> None:
+    """Replace the site's own scripts and stylesheets (``assets/``) by minified copies."""
+    own = Path(config.docs_dir).resolve()
+    for file in list(files):
+        if file.generated_by or not file.src_uri.startswith("assets/"):
+            continue
+        if not minifies(file.src_uri) or file.abs_src_path is None:
+            continue
+        if not Path(file.abs_src_path).resolve().is_relative_to(own):
+            continue  # the theme's own assets come minified already
+        text = Path(file.abs_src_path).read_text(encoding="utf-8")
+        try:
+            small = minify(file.abs_src_path, text)
+        except ContentError as exc:
+            raise CourseBuildError(exc.diagnostics) from None
+        files.remove(file)
+        files.append(File.generated(config, file.src_uri, content=small))
 
 
 class CoursePlugin(BasePlugin[CourseConfig]):
@@ -108,6 +139,8 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             files.append(File.generated(config, page.path, content=page.text, inclusion=inclusion))
         for path, text in self.result.rendered.data_files().items():
             files.append(File.generated(config, path, content=text))
+        if self.config.minify:
+            minify_assets(files, config)
         # MkDocs has the pages now; the model and the rest need not stay in memory while it
         # builds (a smaller heap is a faster one for a large course).
         self.result = None
@@ -119,6 +152,12 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         pages = sorted(f.src_uri for f in files.documentation_pages())
         setting = [config.markdown_extensions, config.mdx_configs, config.use_directory_urls, pages]
         self.setting = hashlib.sha256(repr(setting).encode()).hexdigest()
+        # "Next" at the end of the learner's pages led into the trainer section: the footer
+        # links stay within the part of the site a page belongs to.
+        for page in nav.pages:
+            following = page.next_page
+            if following is not None and _part(page.file.src_uri) != _part(following.file.src_uri):
+                page.next_page = following.previous_page = None
         self.protecting = raw_html.is_safe(config.markdown_extensions)
         if not self.protecting:
             log.debug("a Markdown extension may change HTML blocks: pages converted whole")

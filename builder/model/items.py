@@ -65,6 +65,16 @@ class Step(Strict):
     debrief: Markdown | None = Field(
         default=None, description="For endings: what the learner should take away."
     )
+    prompt: Text | None = Field(
+        default=None,
+        description="The question the decision answers, shown above the choices (e.g. 'What "
+        "do you make of Kofi's comment?'); without it, 'Your decision'.",
+    )
+    shuffle: bool = Field(
+        default=True,
+        description="Show the choices in a different order to each learner (kept for that "
+        "learner). `false` keeps the order written here.",
+    )
 
 
 class Case(ItemBase):
@@ -147,6 +157,11 @@ class Drill(ItemBase):
         default=None, description="What the learner is asked to do."
     )
     statements: list[Statement] = Field(min_length=1, description="The statements to classify.")
+    approaches: list[ApproachName] = Field(
+        default_factory=list,
+        description="The approaches offered as answers, in this order. Without it, the "
+        "approaches the statements use, in the course's order.",
+    )
     shuffle: bool = Field(
         default=True,
         description="Show the statements in a different order to each learner (the order is "

@@ -1,456 +1,342 @@
-/* The course runtime: answers, feedback, branching cases, progress and the certificate.
+/* The course runtime: answers, feedback, shuffling, branching cases, reflections, marks.
  *
- * Every page is complete HTML without this script (questions readable, answers in <details>).
- * The script only wires up what the templates already rendered, including hidden buttons and
- * <template> elements, so no markup is written here. It runs from Material's `document$`, once
- * per page view (instant navigation swaps the content, so each view initialises afresh, and
- * `data-cq-ready` makes a second call on the same content a no-op).
+ * Every page is complete HTML without this script (questions readable, practice answers in
+ * <details>). The script only wires up what the templates rendered, including hidden buttons and
+ * <template> elements. It runs from Material's `document$`, once per page view (instant
+ * navigation swaps the content; `data-cq-ready` makes a second call on the same content a no-op).
+ *
+ * This core keeps progress, draws the learner's order, keeps reflections and marks what is done.
+ * Each kind of page loads what else it needs: quiz.js (quizzes and drills), case.js, marks.js
+ * (module overviews), and on top assessment.js (graded quizzes) or progress.js (the progress page). Each registers a hook in
+ * `window.cqHooks`; the core runs every hook once per page view, in the order the scripts ran,
+ * whichever arrives first, and hands it the API below (`window.cqCourse`).
  *
  * Progress lives in localStorage under one versioned key, keyed by stable ids from the content.
+ * The order of options, drill statements and case choices is drawn from a random seed kept with
+ * the learner's progress and the question's id: the same learner always sees the same order,
+ * another learner another one.
  */
 (function () {
   "use strict";
 
-  /* The tag is in each learner page's content, which instant navigation runs again. */
   if (window.cqCourse) return;
-  window.cqCourse = true;
 
   var VERSION = 1;
   var root = typeof __md_scope !== "undefined" ? __md_scope : new URL("/", location.href);
   var KEY = "cq-progress-v" + VERSION + ":" + root.pathname;
+  var ID = /^[a-z0-9]+(-[a-z0-9]+)*(\/[a-z0-9]+(-[a-z0-9]+)*)?$/;
+  /* A page of this site, relative to its root: no scheme, no leading slash, no "..". */
+  var PAGE = /^(?![./])(?!.*(\/\/|\.\.))[\w\-/.]{0,300}$/;
+  var SEED = /^[0-9a-f]{16}$/;
+  var PARTS = ["answers", "cases", "endings", "notes", "visited", "attempts"];
 
   /* ---- storage: never trust what is there ---- */
 
-  function fresh() {
-    return { version: VERSION, answers: {}, cases: {}, notes: {}, visited: {}, last: null };
+  function map() {
+    return Object.create(null);
   }
 
   function isObject(value) {
     return value !== null && typeof value === "object" && !Array.isArray(value);
   }
 
-  function clean(data) {
-    if (!isObject(data) || data.version !== VERSION) return null;
-    var out = fresh();
-    ["answers", "cases", "notes", "visited"].forEach(function (part) {
-      if (isObject(data[part])) out[part] = data[part];
-    });
-    Object.keys(out.answers).forEach(function (id) {
-      var a = out.answers[id];
-      if (!isObject(a) || !Array.isArray(a.chosen) || typeof a.correct !== "boolean") {
-        delete out.answers[id];
-      }
-    });
-    Object.keys(out.cases).forEach(function (id) {
-      if (!Array.isArray(out.cases[id])) delete out.cases[id];
-    });
-    Object.keys(out.notes).forEach(function (id) {
-      if (typeof out.notes[id] !== "string") delete out.notes[id];
-    });
-    if (typeof data.last === "string" && /^[\w\-/]*$/.test(data.last)) out.last = data.last;
+  function isId(value) {
+    return typeof value === "string" && ID.test(value);
+  }
+
+  function isInt(value, low, high) {
+    return typeof value === "number" && value % 1 === 0 && value >= low && value <= high;
+  }
+
+  function only(object, keys) {
+    return Object.keys(object).every(function (key) { return keys.indexOf(key) >= 0; });
+  }
+
+  function listOf(value, most, test) {
+    return Array.isArray(value) && value.length <= most && value.every(test);
+  }
+
+  function newSeed() {
+    var words = crypto.getRandomValues(new Uint32Array(2));
+    return Array.prototype.map.call(words, function (w) { return ("0000000" + w.toString(16)).slice(-8); }).join("");
+  }
+
+  function fresh() {
+    var out = { version: VERSION, seed: newSeed(), last: null };
+    PARTS.forEach(function (part) { out[part] = map(); });
     return out;
   }
 
-  function load() {
-    try {
-      return clean(JSON.parse(localStorage.getItem(KEY))) || fresh();
-    } catch (error) {
-      return fresh();
+  /* What each part of the progress record may hold, entry by entry (the key is an id). */
+  var VALID = {
+    answers: function (a) {
+      return isObject(a) && only(a, ["chosen", "correct", "first", "retry", "approach"]) &&
+        listOf(a.chosen, 50, isId) && a.chosen.length > 0 && typeof a.correct === "boolean" &&
+        [a.first, a.retry].every(function (f) { return f === undefined || typeof f === "boolean"; }) &&
+        (a.approach === undefined || isId(a.approach));
+    },
+    cases: function (path) {
+      return listOf(path, 500, function (e) {
+        return Array.isArray(e) && e.length === 4 && isId(e[0]) && isId(e[1]) &&
+          (e[2] === "" || isId(e[2])) && typeof e[3] === "boolean";
+      });
+    },
+    endings: function (found) { return listOf(found, 500, isId); },
+    notes: function (text) { return typeof text === "string" && text.length <= 20000; },
+    visited: function (state) { return state === "seen" || state === "done"; },
+    attempts: function (t) {
+      return isObject(t) && only(t, ["n", "drawn", "seen", "history"]) && isInt(t.n, 1, 10000) &&
+        listOf(t.drawn, 1000, isId) && isObject(t.seen) &&
+        Object.keys(t.seen).every(function (q) { return isId(q) && isInt(t.seen[q], 1, 10000); }) &&
+        listOf(t.history, 200, function (h) {
+          return isObject(h) && only(h, ["n", "right", "total", "percent", "passed", "date"]) &&
+            isInt(h.n, 1, 10000) && isInt(h.right, 0, 1000) && isInt(h.total, 1, 1000) &&
+            isInt(h.percent, 0, 100) && typeof h.passed === "boolean" &&
+            typeof h.date === "string" && h.date.length <= 40;
+        });
     }
+  };
+
+  /* A progress record checked against its schema. `strict` (a file to import) refuses the
+     whole record at the first problem and says where; otherwise (this browser's own storage)
+     bad entries are dropped and the rest kept. Maps have no prototype, so no key can reach one. */
+  function check(data, strict, extraKeys) {
+    if (!isObject(data) || data.version !== VERSION) return { problem: "its version" };
+    var allowed = ["version", "seed", "last"].concat(PARTS, extraKeys || []);
+    var stray = Object.keys(data).filter(function (key) { return allowed.indexOf(key) < 0; });
+    if (strict && stray.length) return { problem: "the unknown field `" + stray[0] + "`" };
+    var out = fresh();
+    if (SEED.test(data.seed)) out.seed = data.seed;
+    else if (strict && data.seed !== undefined) return { problem: "its seed" };
+    for (var p = 0; p < PARTS.length; p++) {
+      var part = PARTS[p];
+      var given = data[part];
+      if (given === undefined) continue;
+      if (!isObject(given)) {
+        if (strict) return { problem: "`" + part + "`" };
+        continue;
+      }
+      var keys = Object.keys(given);
+      for (var k = 0; k < keys.length; k++) {
+        var key = keys[k];
+        if ((part === "notes" ? /^[a-z0-9\-/]{1,130}$/.test(key) : isId(key)) && VALID[part](given[key])) {
+          out[part][key] = given[key];
+        } else if (strict) {
+          return { problem: "`" + part + "` entry `" + String(key).slice(0, 60) + "`" };
+        }
+      }
+    }
+    if (typeof data.last === "string" && PAGE.test(data.last)) out.last = data.last;
+    else if (strict && data.last !== undefined && data.last !== null) return { problem: "`last`" };
+    return { progress: out };
   }
 
+  var kept = null; /* the seed of this page view, in case storage does not keep it */
+
+  function load() {
+    var raw = null;
+    try {
+      raw = JSON.parse(localStorage.getItem(KEY));
+    } catch (error) {
+      raw = null;
+    }
+    var result = check(raw, false).progress || fresh();
+    if (!isObject(raw) || raw.seed !== result.seed) {
+      /* Nothing stored yet, nothing readable, or no seed: keep one seed for good, or at least
+         for this page view, so the order on screen never changes under the learner. */
+      result.seed = kept || result.seed;
+      save(result);
+    }
+    kept = result.seed;
+    return result;
+  }
+
+  /* True when the browser kept it: storage can be full, disabled or refused. */
   function save(progress) {
     try {
       localStorage.setItem(KEY, JSON.stringify(progress));
+      return true;
     } catch (error) {
-      /* storage full or disabled: the page keeps working, progress is just not kept */
+      return false;
     }
   }
 
   function update(change) {
     var progress = load();
     change(progress);
-    save(progress);
-    return progress;
+    return save(progress);
+  }
+
+  var NOT_SAVED = " (Your browser did not let the course keep this: its storage is full or disabled.)";
+
+  /* ---- the learner's order: a seeded shuffle ---- */
+
+  function hash(text) {
+    var h = 2166136261; /* FNV-1a */
+    for (var i = 0; i < text.length; i++) {
+      h ^= text.charCodeAt(i);
+      h = Math.imul(h, 16777619);
+    }
+    return h >>> 0;
+  }
+
+  /* A stream of numbers in [0, 1) from the seed and a key (mulberry32). */
+  function random(key, seed) {
+    var state = hash((seed || load().seed) + ":" + key);
+    return function () {
+      state = (state + 0x6d2b79f5) | 0;
+      var t = Math.imul(state ^ (state >>> 15), 1 | state);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  function shuffled(list, key, seed) {
+    var out = list.slice();
+    var next = random(key, seed);
+    for (var i = out.length - 1; i > 0; i--) {
+      var j = Math.floor(next() * (i + 1));
+      var swap = out[i];
+      out[i] = out[j];
+      out[j] = swap;
+    }
+    return out;
+  }
+
+  /* Put the children of `parent` that `selector` finds in the order of `ids` (by `attribute`). */
+  function reorder(parent, selector, attribute, ids) {
+    if (!parent) return;
+    var found = map();
+    all(parent, selector).forEach(function (el) { found[el.getAttribute(attribute)] = el; });
+    ids.forEach(function (id) { if (found[id]) parent.appendChild(found[id]); });
+  }
+
+  function arrange(fieldset) {
+    if (fieldset.hasAttribute("data-fixed")) return;
+    var box = fieldset.querySelector(".cq-options");
+    var ids = all(box, "input").map(function (input) { return input.value; });
+    var order = shuffled(ids, fieldset.getAttribute("data-question"));
+    var labels = map();
+    all(box, ".cq-option").forEach(function (label) { labels[label.querySelector("input").value] = label; });
+    order.forEach(function (id) { box.appendChild(labels[id]); });
+    reorder(fieldset.querySelector("details .cq-feedback"), "li[data-option]", "data-option", order);
+  }
+
+  function number(fieldsets) {
+    fieldsets.forEach(function (fieldset, index) {
+      var label = fieldset.querySelector(".cq-num");
+      if (label) label.textContent = index + 1 + ".";
+    });
   }
 
   /* ---- small helpers ---- */
 
   function all(scope, selector) {
-    return Array.prototype.slice.call(scope.querySelectorAll(selector));
+    return scope ? Array.prototype.slice.call(scope.querySelectorAll(selector)) : [];
   }
 
   function show(element, visible) {
     if (element) element.hidden = !visible;
   }
 
-  function say(status, text, tone) {
+  function tone(status, name) {
+    status.className = status.className.replace(/ ?cq-(right|wrong|neutral)\b/g, "") + (name ? " cq-" + name : "");
+  }
+
+  function say(status, text, name) {
     status.textContent = text;
-    status.className = "cq-status" + (tone ? " cq-" + tone : "");
+    tone(status, name);
   }
 
-  /* The explanation the template wrote for each chosen option (inside its <details>). */
-  function feedbackFor(scope, attribute, ids) {
-    return ids.map(function (id) {
-      var entry = scope.querySelector("[" + attribute + '="' + id + '"]');
-      if (!entry) return "";
-      var why = (entry.querySelector(".cq-why") || entry).textContent.trim();
-      var label = entry.querySelector("strong");
-      return ids.length > 1 && label ? label.textContent + ": " + why : why;
-    }).join(" ");
+  function cloneInto(parent, nodes) {
+    Array.prototype.forEach.call(nodes, function (node) { parent.appendChild(node.cloneNode(true)); });
   }
 
-  /* ---- questions: single, multiple and classify ---- */
-
-  function chosenOf(fieldset) {
-    return all(fieldset, "input:checked").map(function (input) { return input.value; });
+  function add(parent, tag, text, className) {
+    var el = parent.appendChild(document.createElement(tag));
+    if (text) el.textContent = text;
+    if (className) el.className = className;
+    return el;
   }
 
-  function rightOf(fieldset) {
-    var answer = fieldset.getAttribute("data-answer");
-    if (answer) return [answer];
-    return all(fieldset, "[data-correct]").map(function (li) {
-      return li.getAttribute("data-option");
-    });
+  /* Move focus to an element: buttons as they are, anything else made focusable by script only
+     (a tabindex of -1 on a button would take it out of the Tab order for good). */
+  function focusOn(element) {
+    if (!element) return;
+    if (!/^(BUTTON|INPUT|A|TEXTAREA|SELECT)$/.test(element.tagName)) element.setAttribute("tabindex", "-1");
+    element.focus();
   }
 
-  function markOptions(fieldset, chosen, right, done) {
-    all(fieldset, ".cq-option").forEach(function (option) {
-      var value = option.querySelector("input").value;
-      option.classList.toggle("cq-right", done && right.indexOf(value) >= 0);
-      option.classList.toggle("cq-wrong", done && chosen.indexOf(value) >= 0 && right.indexOf(value) < 0);
-    });
-  }
+  /* ---- what counts as done: module overviews, the progress page, the certificate ---- */
 
-  function renderAnswer(fieldset, answer) {
-    var status = fieldset.querySelector(".cq-status");
-    var right = rightOf(fieldset);
-    var locked = !!answer;
-    all(fieldset, "input").forEach(function (input) {
-      input.checked = locked ? answer.chosen.indexOf(input.value) >= 0 : false;
-      input.disabled = locked;
-    });
-    markOptions(fieldset, locked ? answer.chosen : [], right, locked);
-    show(fieldset.querySelector(".cq-check"), !locked);
-    show(fieldset.querySelector(".cq-retry"), locked && !fieldset.closest("[data-graded]"));
-    show(fieldset.querySelector(".cq-answer"), locked || !fieldset.closest("[data-graded]"));
-    if (!locked) return say(status, "");
-    var why = fieldset.getAttribute("data-answer")
-      ? feedbackFor(fieldset, "data-rationale", ["answer"])
-      : feedbackFor(fieldset, "data-option", answer.chosen);
-    say(status, (answer.correct ? "Right. " : "Not quite. ") + why, answer.correct ? "right" : "wrong");
-  }
-
-  function setupQuestion(fieldset) {
-    var id = fieldset.getAttribute("data-question");
-    var check = fieldset.querySelector(".cq-check");
-    var retry = fieldset.querySelector(".cq-retry");
-    show(fieldset.querySelector(".cq-actions"), true);
-    check.addEventListener("click", function () {
-      var chosen = chosenOf(fieldset);
-      if (!chosen.length) {
-        return say(fieldset.querySelector(".cq-status"), "Choose an answer first.", "wrong");
-      }
-      var right = rightOf(fieldset).slice().sort().join(" ");
-      var answer = { chosen: chosen, correct: chosen.slice().sort().join(" ") === right };
-      var approach = fieldset.querySelector("input:checked").getAttribute("data-approach");
-      if (approach) answer.approach = approach;
-      update(function (p) {
-        var before = p.answers[id];
-        answer.first = before && typeof before.first === "boolean" ? before.first : answer.correct;
-        p.answers[id] = answer;
-      });
-      renderAnswer(fieldset, answer);
-      refreshScore(fieldset.closest("[data-graded]"));
-    });
-    if (retry) retry.addEventListener("click", function () {
-      update(function (p) {
-        if (p.answers[id]) p.answers[id].retry = true;
-      });
-      renderAnswer(fieldset, null);
-      fieldset.querySelector("input").focus();
-    });
-    var saved = load().answers[id];
-    renderAnswer(fieldset, saved && !saved.retry ? saved : null);
-  }
-
-  /* ---- the graded assessment: score, confusion profile, certificate ---- */
-
-  function refreshScore(quiz) {
-    if (!quiz) return;
-    var progress = load();
-    var questions = all(quiz, "fieldset[data-question]");
-    var answered = questions.filter(function (q) {
-      return progress.answers[q.getAttribute("data-question")];
-    });
-    var result = quiz.querySelector(".cq-score");
-    if (answered.length < questions.length) return show(result, false);
-    var correct = 0;
-    var confusions = {};
-    questions.forEach(function (q) {
-      var answer = progress.answers[q.getAttribute("data-question")];
-      if (answer.correct) return correct++;
-      var truth = q.getAttribute("data-approach");
-      if (truth && answer.approach && answer.approach !== truth) {
-        var key = truth + ">" + answer.approach;
-        confusions[key] = (confusions[key] || 0) + 1;
-      }
-    });
-    var percent = Math.round((100 * correct) / questions.length);
-    var passed = percent >= Number(quiz.getAttribute("data-pass-mark"));
-    quiz.querySelector(".cq-score-text").textContent =
-      "You answered " + correct + " of " + questions.length + " correctly (" + percent + "%). " +
-      (passed ? "You passed." : "The pass mark is " + quiz.getAttribute("data-pass-mark") + "%: review and try again.");
-    var list = quiz.querySelector(".cq-confusions");
-    var row = quiz.querySelector("template.cq-confusion-row");
-    list.textContent = "";
-    Object.keys(confusions).sort(function (a, b) { return confusions[b] - confusions[a]; })
-      .forEach(function (key) {
-        var parts = key.split(">");
-        var item = row.content.firstElementChild.cloneNode(true);
-        var name = function (approach) {
-          var label = quiz.querySelector('[data-approach-name="' + approach + '"]');
-          return label ? label.textContent : approach;
-        };
-        item.querySelector(".cq-confusion-text").textContent =
-          "You labelled " + name(parts[0]).toLowerCase() + " as " + name(parts[1]).toLowerCase() +
-          " " + confusions[key] + (confusions[key] === 1 ? " time." : " times.");
-        var revisit = quiz.querySelector('[data-revisit="' + parts[0] + '"]');
-        if (revisit) item.appendChild(revisit.cloneNode(true)).hidden = false;
-        list.appendChild(item);
-      });
-    show(quiz.querySelector(".cq-no-confusions"), !Object.keys(confusions).length);
-    show(quiz.querySelector(".cq-certificate"), passed);
-    show(result, true);
-  }
-
-  function setupGraded(quiz) {
-    var restart = quiz.querySelector(".cq-restart");
-    restart.addEventListener("click", function () {
-      update(function (p) {
-        all(quiz, "fieldset[data-question]").forEach(function (q) {
-          delete p.answers[q.getAttribute("data-question")];
-        });
-      });
-      all(quiz, "fieldset[data-question]").forEach(function (q) { renderAnswer(q, null); });
-      refreshScore(quiz);
-      quiz.querySelector("input").focus();
-    });
-    var certificate = quiz.querySelector(".cq-certificate");
-    var name = certificate.querySelector("input");
-    var printed = certificate.querySelector(".cq-certificate-name");
-    var date = certificate.querySelector(".cq-certificate-date");
-    date.textContent = new Date().toLocaleDateString(undefined, { year: "numeric", month: "long", day: "numeric" });
-    name.value = load().notes["certificate-name"] || "";
-    printed.textContent = name.value;
-    name.addEventListener("input", function () {
-      printed.textContent = name.value;
-      update(function (p) { p.notes["certificate-name"] = name.value; });
-    });
-    certificate.querySelector(".cq-print").addEventListener("click", function () {
-      document.body.classList.add("cq-printing");
-      window.print();
-      document.body.classList.remove("cq-printing");
-    });
-    refreshScore(quiz);
-  }
-
-  /* ---- branching cases: the path is a list of [step, choice, next, continued] ---- */
-
-  function setupCase(story) {
-    var id = story.getAttribute("data-item");
-    var start = story.getAttribute("data-start");
-    var steps = {};
-    all(story, ".cq-step").forEach(function (step) { steps[step.getAttribute("data-step")] = step; });
-
-    function path() {
-      var saved = load().cases[id] || [];
-      return saved.filter(function (entry) { return Array.isArray(entry) && steps[entry[0]]; });
+  /* How much of an item is done, 0 to 1. `questions` are the ids of what it asks; a graded
+     quiz is done when passed, a case when an ending was reached, a page when visited. */
+  function doneShare(item, progress) {
+    if (item.kind === "case") return progress.visited[item.id] === "done" ? 1 : 0;
+    if (item.graded) {
+      var tries = progress.attempts[item.id];
+      return tries && tries.history.some(function (h) { return h.passed; }) ? 1 : 0;
     }
-
-    function change(edit) {
-      update(function (p) { p.cases[id] = edit(path()); });
-    }
-
-    function focusOn(element) {
-      element.setAttribute("tabindex", "-1");
-      element.focus();
-    }
-
-    function render() {
-      var taken = path();
-      var shown = [start];
-      taken.forEach(function (entry) { if (entry[2] && entry[3] && steps[entry[2]]) shown.push(entry[2]); });
-      Object.keys(steps).forEach(function (stepId) {
-        var step = steps[stepId];
-        var index = shown.indexOf(stepId);
-        var decision = index >= 0 ? taken[index] : null;
-        var last = !!decision && index === taken.length - 1;
-        step.hidden = index < 0;
-        var fieldset = step.querySelector("fieldset");
-        if (!fieldset) return;
-        all(fieldset, "input").forEach(function (input) {
-          input.checked = !!decision && input.value === decision[1];
-          input.disabled = !!decision;
-        });
-        show(fieldset.querySelector(".cq-check"), !decision);
-        show(fieldset.querySelector(".cq-continue"), last && !!decision[2] && !decision[3]);
-        show(fieldset.querySelector(".cq-back"), last);
-        var status = fieldset.querySelector(".cq-status");
-        if (!decision) return say(status, "");
-        say(status, feedbackFor(fieldset, "data-choice", [decision[1]]), "neutral");
-      });
-      if (steps[shown[shown.length - 1]].querySelector(".cq-ending")) {
-        update(function (p) { p.visited[id] = "done"; });
-      }
-      return shown;
-    }
-
-    all(story, "fieldset[data-question]").forEach(function (fieldset) {
-      var stepId = fieldset.closest(".cq-step").getAttribute("data-step");
-      show(fieldset.querySelector(".cq-actions"), true);
-      fieldset.querySelector(".cq-check").addEventListener("click", function () {
-        var input = fieldset.querySelector("input:checked");
-        var status = fieldset.querySelector(".cq-status");
-        if (!input) return say(status, "Choose what the manager does first.", "wrong");
-        change(function (taken) {
-          return taken.concat([[stepId, input.value, input.getAttribute("data-next") || "", false]]);
-        });
-        render();
-        var next = fieldset.querySelector(".cq-continue");
-        focusOn(next.hidden ? status : next);
-      });
-      fieldset.querySelector(".cq-continue").addEventListener("click", function () {
-        change(function (taken) { taken[taken.length - 1][3] = true; return taken; });
-        var shown = render();
-        focusOn(steps[shown[shown.length - 1]].querySelector("h2"));
-      });
-      fieldset.querySelector(".cq-back").addEventListener("click", function () {
-        change(function (taken) { return taken.slice(0, -1); });
-        render();
-        fieldset.querySelector("input").focus();
-      });
-    });
-    all(story, ".cq-restart").forEach(function (button) {
-      show(button.parentNode, true);
-      button.addEventListener("click", function () {
-        change(function () { return []; });
-        render();
-        focusOn(steps[start].querySelector("h2"));
-      });
-    });
-    render();
+    if (!item.questions.length) return progress.visited[item.id] ? 1 : 0;
+    var done = item.questions.filter(function (q) { return progress.answers[q]; }).length;
+    return done / item.questions.length;
   }
 
-  /* ---- reflections, visits, progress page ---- */
+  /* ---- reflections ---- */
 
   function setupNote(area) {
     var id = area.getAttribute("data-note");
+    var hint = area.parentNode.querySelector(".cq-note-hint");
     area.value = load().notes[id] || "";
     area.addEventListener("input", function () {
-      update(function (p) { p.notes[id] = area.value; });
+      var kept = update(function (p) { p.notes[id] = area.value.slice(0, 20000); });
+      if (hint) hint.textContent = kept ? hint.getAttribute("data-text") : NOT_SAVED.trim();
     });
-    show(area.parentNode.querySelector(".cq-note-hint"), true);
-  }
-
-  function download(data, name) {
-    var link = document.createElement("a");
-    link.href = URL.createObjectURL(new Blob([JSON.stringify(data, null, 1)], { type: "application/json" }));
-    link.download = name;
-    link.click();
-    URL.revokeObjectURL(link.href);
-  }
-
-  /* What a learner hands to their trainer: answers only (see docs/trainer.md for the format). */
-  function results(course) {
-    return { format: "cq-results", version: 1, course: course.id, answers: load().answers };
-  }
-
-  function shareCode(data) {
-    var bytes = new TextEncoder().encode(JSON.stringify(data));
-    var text = "";
-    bytes.forEach(function (b) { text += String.fromCharCode(b); });
-    return "CQ1." + btoa(text).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-  }
-
-  function setupProgress(panel) {
-    var status = panel.querySelector(".cq-status");
-    var course = null;
-    fetch(new URL("course.json", root)).then(function (response) { return response.json(); })
-      .then(function (data) { course = data; fillProgress(panel, course); })
-      .catch(function () { say(status, "The course index could not be loaded.", "wrong"); });
-    panel.querySelector(".cq-export").addEventListener("click", function () {
-      download(load(), "coaching-course-progress.json");
-      say(status, "Your progress was saved to a file.", "right");
-    });
-    panel.querySelector(".cq-share").addEventListener("click", function () {
-      if (!course) return;
-      download(results(course), "coaching-course-results.json");
-      say(status, "Your results were saved to a file for your trainer.", "right");
-    });
-    panel.querySelector(".cq-import").addEventListener("change", function (event) {
-      var file = event.target.files[0];
-      if (!file) return;
-      file.text().then(function (text) {
-        var data = null;
-        try { data = clean(JSON.parse(text)); } catch (error) { data = null; }
-        if (!data) return say(status, "That file is not a progress export of this course; nothing was changed.", "wrong");
-        save(data);
-        say(status, "Progress imported.", "right");
-        if (course) fillProgress(panel, course);
-      });
-    });
-  }
-
-  function itemState(item, progress) {
-    if (item.kind === "case") return progress.visited[item.id] === "done" ? 1 : 0;
-    var questions = item.questions.filter(function (q) { return q.type !== "decision"; });
-    if (!questions.length) return progress.visited[item.id] ? 1 : 0;
-    var done = questions.filter(function (q) { return progress.answers[q.id]; }).length;
-    return done / questions.length;
-  }
-
-  function fillProgress(panel, course) {
-    var progress = load();
-    panel.querySelector(".cq-share-code").value = shareCode(results(course));
-    var body = panel.querySelector("tbody");
-    var row = panel.querySelector("template.cq-progress-row");
-    body.textContent = "";
-    var scored = 0;
-    var right = 0;
-    course.modules.forEach(function (module) {
-      var total = 0;
-      module.items.forEach(function (item) {
-        total += itemState(item, progress);
-        item.questions.forEach(function (q) {
-          var answer = progress.answers[q.id];
-          if (answer && q.type !== "decision") {
-            scored++;
-            if (answer.first) right++;
-          }
-        });
-      });
-      var line = row.content.firstElementChild.cloneNode(true);
-      var link = line.querySelector("a");
-      link.href = new URL(module.url, root).href;
-      link.textContent = module.title;
-      var percent = module.items.length ? Math.round((100 * total) / module.items.length) : 0;
-      line.querySelector(".cq-done").textContent = percent + "%";
-      line.querySelector("progress").value = percent;
-      line.querySelector("progress").setAttribute("aria-label", module.title + ": " + percent + "% done");
-      body.appendChild(line);
-    });
-    panel.querySelector(".cq-total").textContent = scored
-      ? right + " of " + scored + " answered right the first time (" + Math.round((100 * right) / scored) + "%)"
-      : "No answers yet.";
-    var resume = panel.querySelector(".cq-resume");
-    if (progress.last) {
-      resume.href = new URL(progress.last, root).href;
-      show(resume.parentNode, true);
-    }
+    if (hint) hint.setAttribute("data-text", hint.textContent);
+    show(hint, true);
   }
 
   /* ---- wiring ---- */
+
+  var api = {
+    version: VERSION,
+    key: KEY,
+    root: root,
+    page: PAGE,
+    all: all,
+    show: show,
+    say: say,
+    tone: tone,
+    add: add,
+    cloneInto: cloneInto,
+    arrange: arrange,
+    focusOn: focusOn,
+    map: map,
+    fresh: fresh,
+    check: check,
+    load: load,
+    save: save,
+    update: update,
+    notSaved: NOT_SAVED,
+    random: random,
+    shuffled: shuffled,
+    number: number,
+    reorder: reorder,
+    doneShare: doneShare,
+    runHooks: runHooks
+  };
+  window.cqCourse = api;
+
+  function runHooks() {
+    var main = document.querySelector(".md-content");
+    if (!main || !main.hasAttribute("data-cq-ready")) return;
+    var hooks = window.cqHooks || {};
+    Object.keys(hooks).forEach(function (name) {
+      if (main.hasAttribute("data-cq-" + name)) return;
+      main.setAttribute("data-cq-" + name, "");
+      hooks[name](api, main);
+    });
+  }
 
   function init() {
     var main = document.querySelector(".md-content");
@@ -461,14 +347,12 @@
       update(function (p) {
         var item = page.getAttribute("data-cq-page");
         if (!p.visited[item]) p.visited[item] = "seen";
-        p.last = page.getAttribute("data-cq-url");
+        var url = page.getAttribute("data-cq-url");
+        if (PAGE.test(url)) p.last = url;
       });
     }
-    all(main, ".cq-case").forEach(setupCase);
-    all(main, ".cq-quiz fieldset[data-question], .cq-drill fieldset[data-question]").forEach(setupQuestion);
-    all(main, "[data-graded]").forEach(setupGraded);
     all(main, "textarea[data-note]").forEach(setupNote);
-    all(main, ".cq-progress").forEach(setupProgress);
+    runHooks();
   }
 
   /* On a full page load the tag runs before Material's bundle defines `document$`: wait for

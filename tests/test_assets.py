@@ -1,0 +1,74 @@
+"""builder/assets.py: the site's own scripts and stylesheets, minified as the site is built."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from builder import assets
+from builder.diagnostics import ContentError
+
+ROOT = Path(__file__).resolve().parent.parent
+OWN_ASSETS = sorted((ROOT / "templates" / "static" / "assets").glob("*.[jc]s*"))
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts with empty caches in a folder of its own."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(assets, "_DONE", {})
+
+
+@pytest.mark.parametrize("path", OWN_ASSETS, ids=lambda p: p.name)
+def test_every_script_and_stylesheet_of_the_site_minifies_to_something_smaller(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    small = assets.minify(str(path), text)
+    assert 0 < len(small) < len(text)
+    assert "/*" not in small, "comments are gone"
+
+
+def test_minified_scripts_still_run_and_keep_their_behaviour(tmp_path: Path) -> None:
+    """The shuffle of course.js, minified and run by Node, gives what the source gives."""
+    source = (ROOT / "templates" / "static" / "assets" / "course.js").read_text(encoding="utf-8")
+    harness = """
+    var window = {}; var location = {href: "http://127.0.0.1/"};
+    var document = {readyState: "complete", querySelector: function () { return null; }};
+    var localStorage = {getItem: function () { return null; }, setItem: function () {}};
+    var crypto = {getRandomValues: function (a) { a[0] = 1; a[1] = 2; return a; }};
+    %s
+    var order = window.cqCourse.shuffled(["a", "b", "c", "d", "e"], "quiz/q1", "0123456789abcdef");
+    process.stdout.write(order.join(""));
+    """
+    outputs = []
+    for text in (source, assets.minify("course.js", source)):
+        script = tmp_path / "run.js"
+        script.write_text(harness % text, encoding="utf-8")
+        run = subprocess.run(["node", str(script)], capture_output=True, text=True, check=True)
+        outputs.append(run.stdout)
+    assert outputs[0] == outputs[1]
+    assert sorted(outputs[0]) == list("abcde")
+
+
+def test_the_same_source_gives_the_same_output_from_the_disk_cache(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    text = "function f(longName) { return longName + 1; }\n"
+    first = assets.minify("f.js", text)
+    monkeypatch.setattr(assets, "_DONE", {})
+
+    def fail(_: str) -> str:
+        raise AssertionError("minified again instead of read from the cache")
+
+    monkeypatch.setitem(assets.MINIFIERS, ".js", fail)
+    assert assets.minify("f.js", text) == first
+
+
+def test_a_script_that_is_not_es5_is_a_diagnostic_naming_the_file() -> None:
+    with pytest.raises(ContentError) as caught:
+        assets.minify("templates/static/assets/new.js", "const f = () => 1;\n")
+    [problem] = caught.value.diagnostics
+    assert problem.code == "asset-syntax"
+    assert problem.format().startswith("templates/static/assets/new.js:1:1: error[asset-syntax]")
+    assert "ES5" in (problem.hint or "")
