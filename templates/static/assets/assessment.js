@@ -18,6 +18,28 @@
 
   var DATE = { year: "numeric", month: "long", day: "numeric" };
 
+  /* The questions of attempt `n` of quiz `quiz`, in the order shown. `bank` lists [id, approach]
+     pairs; `rule.per` questions of each approach, else `rule.total` from the whole bank, else
+     all. In each group the least seen come first (`seen` counts earlier draws), ties broken in
+     the learner's own order; so a new attempt gets new questions while the bank has them. */
+  function drawAttempt(cq, quiz, n, bank, approaches, rule, seen) {
+    var ids = bank.map(function (entry) { return entry[0]; });
+    var groups = rule.per ? approaches.map(function (a) {
+      return bank.filter(function (entry) { return entry[1] === a; }).map(function (entry) { return entry[0]; });
+    }) : [ids];
+    var take = rule.per || rule.total || ids.length;
+    var drawn = [];
+    groups.forEach(function (group, g) {
+      var order = cq.shuffled(group, quiz + ":draw:" + n + ":" + g);
+      var rank = cq.map();
+      order.forEach(function (q, i) { rank[q] = i; });
+      order.sort(function (a, b) { return (seen[a] || 0) - (seen[b] || 0) || rank[a] - rank[b]; });
+      drawn = drawn.concat(order.slice(0, take));
+    });
+    return cq.shuffled(drawn, quiz + ":order:" + n);
+  }
+  window.cqAssessment = { draw: drawAttempt };
+
   function setup(cq, quiz) {
     var id = quiz.getAttribute("data-item");
     var bank = cq.all(quiz, "fieldset[data-question]");
@@ -28,22 +50,10 @@
     var counter = quiz.querySelector(".cq-counter");
     var result = quiz.querySelector(".cq-score");
 
-    /* The questions of attempt `n`: per group, least seen first, ties in the learner's order. */
     function draw(n, seen) {
-      var per = Number(quiz.getAttribute("data-per-approach"));
-      var total = Number(quiz.getAttribute("data-draw"));
-      var ids = Object.keys(byId);
-      var groups = per ? approaches.map(function (a) {
-        return ids.filter(function (q) { return byId[q].getAttribute("data-approach") === a; });
-      }) : [ids];
-      var take = per || total || ids.length;
-      var drawn = [];
-      groups.forEach(function (group, g) {
-        var order = cq.shuffled(group, id + ":draw:" + n + ":" + g);
-        order.sort(function (a, b) { return (seen[a] || 0) - (seen[b] || 0) || order.indexOf(a) - order.indexOf(b); });
-        drawn = drawn.concat(order.slice(0, take));
-      });
-      return cq.shuffled(drawn, id + ":order:" + n);
+      var bank = Object.keys(byId).map(function (q) { return [q, byId[q].getAttribute("data-approach")]; });
+      var rule = { per: Number(quiz.getAttribute("data-per-approach")), total: Number(quiz.getAttribute("data-draw")) };
+      return drawAttempt(cq, id, n, bank, approaches, rule, seen);
     }
 
     function attempt() {
@@ -177,6 +187,7 @@
     }
 
     var current = attempt();
+    cq.show(quiz.querySelector(".cq-noscript"), false);
     lay(current);
     quiz.addEventListener("cq:answered", refresh);
 

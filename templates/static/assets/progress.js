@@ -26,8 +26,9 @@
     var course = null;
     var known = null; /* every id and page address of this course, from course.json */
     var pending = null;
-    var undoKey = cq.key + ":undo";
+    var undoKey = "cq-undo-v" + cq.version + ":" + cq.root.pathname;
     var $ = function (selector) { return panel.querySelector(selector); };
+    cq.show($(".cq-noscript"), false);
 
     fetch(new URL("course.json", cq.root)).then(function (response) { return response.json(); })
       .then(function (data) {

@@ -69,7 +69,10 @@
       var entry = keyOf(fieldset).querySelector('[data-option="' + id + '"]');
       var line = cq.add(list, "li");
       cq.add(line, "strong", picked ? (right.indexOf(id) >= 0 ? "You chose, rightly: " : "You chose: ") : "You missed: ", "cq-tag");
-      if (entry) cq.cloneInto(line, entry.childNodes);
+      if (entry) {
+        cq.cloneInto(line, entry.childNodes);
+        cq.all(line, ".cq-verdict").forEach(function (el) { el.remove(); });
+      }
     });
     var more = keyOf(fieldset).querySelector(".cq-explanation");
     if (more && reveal) cq.cloneInto(status, [more]);
