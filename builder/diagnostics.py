@@ -64,6 +64,9 @@ CODES: dict[str, str] = {
     "than half of them (at least 3 with 3+ options).",
     "few-options": "A graded question a blind guess gets right more often than 1 time in 4: "
     "single choice with fewer than 4 options, multiple choice with 2.",
+    "graded-near-copy": "A graded question's prompt has 60% or more of its words in common with "
+    "a practice question, drill statement or case decision elsewhere in the course (prompts of "
+    "12 words or more).",
     "order-dependent-option": 'An option says "all of the above", "both of these", "A and '
     'B", "options 1 and 3" or the like, but the options are shuffled for each learner.',
     # commands

@@ -1,13 +1,15 @@
 """Pedagogy lint: cues that let a test-wise learner answer without knowing the material.
 
 Part of the validate stage: ``lint_item`` runs inside ``validate.check_item`` (one item at a
-time). Everything found here is a warning; ``--strict`` makes it an error.
+time) and ``lint_course`` inside ``validate.check_course`` (across the items modules list).
+Everything found here is a warning; ``--strict`` makes it an error.
 
 - ``longest-answer-cue``: the right option (a case's best choice) is the uniquely longest in
   most questions (decisions), so "pick the longest" passes without reading.
 - ``answer-position-cue``: where order is authored (cases, questions with ``shuffle: false``),
   the right answer sits at the same place in most of them.
 - ``few-options``: a graded question a blind guess gets right more often than one time in four.
+- ``graded-near-copy``: a graded question rewrites a practice item, so it tests recall.
 - ``order-dependent-option``: "all of the above" and the like in options that are shuffled.
 """
 
@@ -15,10 +17,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from math import ceil, floor
 
-from .diagnostics import Diagnostic, Position
-from .load import Loaded
+from .diagnostics import Diagnostic, Position, display_path
+from .load import Loaded, PathKey
 from .model import Case, Drill, Item, Quiz
 
 # A cue is reported when a naive strategy ("the longest", "always the last") finds the right
@@ -33,6 +37,16 @@ CUE_MIN_QUESTIONS = 3
 # question is. Multiple-response questions are scored all or nothing, so with n options a blind
 # guess is right one time in 2**n - 1: three options (1 in 7) are already harder than four.
 MAX_GUESS_CHANCE = 1 / 4
+
+# Near copies: two prompts are near copies when 60% or more of their words are the same words
+# (``similarity``). On the shipped course the graded prompts that retell a practice item, names
+# taken out, have 62% to 76% in common with it (91% for the reviewers' "obvious rewrite"), and
+# two different stories on one topic (two mentors telling a story over coffee) 53% at most;
+# tests/test_lint.py keeps examples of both. Texts under twelve words are left out: stems such
+# as "Which of these are signs that a conversation is coaching?" are shared by design and hold
+# no situation to remember.
+NEAR_COPY_SHARE = 0.6
+NEAR_COPY_MIN_WORDS = 12
 
 
 # --- one item --------------------------------------------------------------------------------
@@ -323,3 +337,175 @@ def _order_dependent_statements(loaded: Loaded, drill: Drill) -> list[Diagnostic
             )
         )
     return out
+
+
+# --- across the course -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Text:
+    """A prompt, statement or story step of the course, as words to compare."""
+
+    words: tuple[str, ...]
+    label: str  # "question `x` of quiz `y`", for messages
+    position: Position
+    bag: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "bag", _bag(self.words))
+
+
+def as_words(text: str) -> tuple[str, ...]:
+    """Lower-case words and numbers, without punctuation or Markdown marks."""
+    return tuple(re.findall(r"[^\W_]+", text.lower()))
+
+
+def _bag(words: Sequence[str]) -> frozenset[str]:
+    """The words as a set in which a repeated word counts each time: "the", "the 2", ..."""
+    bag = set(words)
+    if len(bag) < len(words):
+        seen: dict[str, int] = {}
+        for word in words:
+            n = seen[word] = seen.get(word, 0) + 1
+            if n > 1:
+                bag.add(f"{word} {n}")  # words have no spaces: this is never a word
+    return frozenset(bag)
+
+
+def similarity(a: Text, b: Text) -> float:
+    """The share of their words two texts have in common, from 0 to 1.
+
+    2 x shared words / (words of a + words of b), a repeated word counting each time: difflib's
+    ``quick_ratio`` of the two word lists. Word order is left out on purpose: a prompt whose
+    sentences are rearranged is as much a copy as one kept in order.
+    """
+    return 2 * len(a.bag & b.bag) / (len(a.bag) + len(b.bag))
+
+
+def lint_course(items: Iterable[tuple[Loaded, Item]]) -> list[Diagnostic]:
+    """Graded questions that are near copies of practice items elsewhere in the course.
+
+    Practice is what the course shows with its answer: the questions of quizzes without a pass
+    mark, drill statements, and the story of each case decision.
+    """
+    graded: list[Text] = []
+    practice: list[Text] = []
+    for loaded, item in items:
+        if isinstance(item, Quiz):
+            into = graded if item.pass_mark is not None else practice
+            for i, question in enumerate(item.questions):
+                label = f"question `{question.id}` of quiz `{item.id}`"
+                at: PathKey = ("questions", i, "prompt")
+                into.append(Text(as_words(question.prompt), label, loaded.position(at)))
+        elif isinstance(item, Drill):
+            for i, statement in enumerate(item.statements):
+                label = f"statement `{statement.id}` of drill `{item.id}`"
+                at = ("statements", i, "text")
+                practice.append(Text(as_words(statement.text), label, loaded.position(at)))
+        elif isinstance(item, Case):
+            for i, step in enumerate(item.steps):
+                if step.choices:  # a decision, not an ending
+                    label = f"step `{step.id}` of case `{item.id}`"
+                    at = ("steps", i, "text")
+                    practice.append(Text(as_words(step.text), label, loaded.position(at)))
+    out: list[Diagnostic] = []
+    for text, copies in near_copies(graded, practice):
+        share, copied = copies[0]
+        where = display_path(copied.position.path)
+        more = f" (and {len(copies) - 1} more practice items)" if len(copies) > 1 else ""
+        out.append(
+            Diagnostic(
+                "graded-near-copy",
+                f"graded {text.label} has {share:.0%} of its words in common with practice "
+                f"{copied.label}{more}",
+                text.position,
+                f"the practice item is at {where}:{copied.position.line}; a learner who "
+                "remembers it answers from memory, not judgement: write a new situation for "
+                "the graded question",
+                "warning",
+            )
+        )
+    return out
+
+
+def near_copies(
+    graded: Sequence[Text], practice: Sequence[Text]
+) -> list[tuple[Text, list[tuple[float, Text]]]]:
+    """Each graded text with the practice texts it is a near copy of, most similar first.
+
+    Every pair counts, but the practice texts are counted all at once: the practice texts that
+    hold a word are the bits of one integer, and adding the integers of a graded text's words
+    bit by bit (one binary counter per practice text, kept as one integer per binary digit)
+    gives every practice text's number of shared words in a few hundred operations on
+    integers, which Python runs in C on 30 texts at a time. The cost still grows with graded
+    x practice texts, but at a small fraction of comparing the pairs one by one.
+    """
+    graded = [t for t in graded if len(t.words) >= NEAR_COPY_MIN_WORDS]
+    practice = [t for t in practice if len(t.words) >= NEAR_COPY_MIN_WORDS]
+    if not graded or not practice:
+        return []
+    wanted = frozenset().union(*(t.bag for t in graded))
+    holders: dict[str, list[int]] = {}
+    by_size: dict[int, list[int]] = {}
+    for p, text in enumerate(practice):
+        for word in text.bag & wanted:
+            holders.setdefault(word, []).append(p)
+        by_size.setdefault(len(text.bag), []).append(p)
+    bits = {word: _bitset(members, len(practice)) for word, members in holders.items()}
+    size_bits = {size: _bitset(members, len(practice)) for size, members in by_size.items()}
+    r = NEAR_COPY_SHARE
+    found: list[tuple[Text, list[tuple[float, Text]]]] = []
+    for text in graded:
+        counter: list[int] = []  # counter[k]: the practice texts whose count has bit k set
+        for word in text.bag:
+            carry = bits.get(word, 0)
+            k = 0
+            while carry:
+                if k == len(counter):
+                    counter.append(carry)
+                    break
+                counter[k], carry = counter[k] ^ carry, counter[k] & carry
+                k += 1
+        # 2 * shared >= r * (n + size): the shared words each size of practice text needs
+        n = len(text.bag)
+        need: dict[int, int] = {}
+        for size in range(ceil(r * n / (2 - r) - 1e-9), floor((2 - r) * n / r + 1e-9) + 1):
+            if size in size_bits:
+                least = ceil(r * (n + size) / 2 - 1e-9)
+                need[least] = need.get(least, 0) | size_bits[size]
+        hits = 0
+        for least, among in need.items():
+            hits |= _at_least(counter, least) & among
+        copies: list[tuple[float, Text]] = []
+        while hits:
+            low = hits & -hits
+            copied = practice[low.bit_length() - 1]
+            copies.append((similarity(text, copied), copied))
+            hits ^= low
+        if copies:
+            copies.sort(key=lambda pair: -pair[0])  # stable: course order among equals
+            found.append((text, copies))
+    return found
+
+
+def _bitset(members: Iterable[int], size: int) -> int:
+    """An integer whose bit i is set for each i in ``members``."""
+    flags = bytearray((size + 7) // 8)
+    for i in members:
+        flags[i >> 3] |= 1 << (i & 7)
+    return int.from_bytes(flags, "little")
+
+
+def _at_least(counter: list[int], least: int) -> int:
+    """The bits whose count, written in binary across ``counter``, is ``least`` or more."""
+    if least >= 1 << len(counter):
+        return 0
+    above = 0
+    equal = -1  # every bit so far equals ``least``'s leading digits
+    for k in range(len(counter) - 1, -1, -1):
+        if least >> k & 1:
+            equal &= counter[k]
+        else:
+            above |= equal & counter[k]
+            equal &= ~counter[k]
+    return above | (equal if least > 0 else -1)

@@ -1,14 +1,219 @@
 """builder/lint.py: the cues a test-wise learner could use, and where the lines are drawn.
 
-The exact printed warnings of each rule are golden files (tests/fixtures/invalid/lint-*.yml).
-This file holds the examples behind the thresholds and the properties the goldens cannot show.
+The exact printed warnings of each rule are golden files (tests/fixtures/invalid/lint-*.yml and
+the `graded-near-copy` course case in tests/test_validate.py). This file holds the examples
+behind the thresholds and the properties the goldens cannot show.
 """
 
 from __future__ import annotations
 
-import pytest
+import itertools
+import json
+from typing import cast
 
-from builder.lint import order_dependent_phrase
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from builder.diagnostics import Position
+from builder.lint import (
+    NEAR_COPY_MIN_WORDS,
+    NEAR_COPY_SHARE,
+    Text,
+    as_words,
+    lint_course,
+    near_copies,
+    order_dependent_phrase,
+    similarity,
+)
+from builder.load import Loaded, load_text
+from builder.model import Item
+from builder.validate import check_document
+
+
+def text(words: str, label: str = "x") -> Text:
+    return Text(as_words(words), label, Position(f"{label}.yml"))
+
+
+# --- near copies: where the line is ---------------------------------------------------------
+
+# Pairs from the shipped course as the reviewers found it (content_review.md §2.3, §5).
+RETOLD = [
+    pytest.param(
+        "A newly promoted manager, formerly the top rep, answers every question from her team "
+        "with \"here's what I'd do\". The team likes her and results are flat. What is most "
+        "likely going on?",
+        "A newly promoted manager, formerly the top rep, answers every question with \"here's "
+        "what I'd do\". Her team likes her; results are flat. What is most likely going on?",
+        id="the-reviewers-obvious-rewrite",
+    ),
+    pytest.param(
+        "Graham's pipeline is thin. His manager has him spend a day shadowing Liam to see how "
+        "Liam fills his. What was that?",
+        "A veteran rep's pipeline is thin. His manager has him shadow the new star for a day to "
+        "see how she fills hers. What was this?",
+        id="names-taken-out",
+    ),
+    pytest.param(
+        "Asked why he still isn't asking about budget in first meetings, a rep says: \"I know I "
+        'should, and I know what to say. It just feels rude to talk money that early." Which '
+        "barrier is this?",
+        '"I know I should ask about budget in the first meeting, and I know what to say. It just '
+        'feels pushy." Which approach fits this barrier best?',
+        id="the-same-quote-asked-differently",
+    ),
+]
+
+SAME_TOPIC = [
+    pytest.param(
+        "Over coffee, the manager tells Dana how she handled her own first lost renewal years "
+        "ago and what she would do differently now.",
+        "A senior account director tells a junior rep over coffee how she landed her first "
+        "enterprise account and what she would do differently in his position.",
+        id="two-mentors-over-coffee",
+    ),
+    pytest.param(
+        "Your best performer always arrives with two or three options for every problem and "
+        "seems to need nothing from you. What does this course say?",
+        "Liam always arrives with two or three options for every problem. What is the most "
+        "useful way for his manager to treat that habit?",
+        id="one-habit-two-questions",
+    ),
+]
+
+
+@pytest.mark.parametrize(("practice", "graded"), RETOLD)
+def test_a_practice_situation_retold_in_a_graded_question_is_a_near_copy(
+    practice: str, graded: str
+) -> None:
+    share = similarity(text(practice), text(graded))
+    assert share >= NEAR_COPY_SHARE
+    assert near_copies([text(graded)], [text(practice)]) != []
+
+
+@pytest.mark.parametrize(("practice", "graded"), SAME_TOPIC)
+def test_another_situation_on_the_same_topic_is_not_a_near_copy(practice: str, graded: str) -> None:
+    assert similarity(text(practice), text(graded)) < NEAR_COPY_SHARE
+    assert near_copies([text(graded)], [text(practice)]) == []
+
+
+def test_a_short_stem_shared_by_two_questions_is_not_a_near_copy() -> None:
+    graded = text("Which of these are signs that a conversation is coaching?")
+    practice = text("Which of these are signs that a coaching call is really managing?")
+    assert len(graded.words) < NEAR_COPY_MIN_WORDS
+    assert similarity(graded, practice) >= NEAR_COPY_SHARE, "similar, but only a stem"
+    assert near_copies([graded], [practice]) == []
+
+
+def test_words_ignore_case_punctuation_and_markdown() -> None:
+    assert as_words('**Coaching**, she said: "it_s *fine*"') == (
+        "coaching",
+        "she",
+        "said",
+        "it",
+        "s",
+        "fine",
+    )
+
+
+def test_a_repeated_word_counts_each_time() -> None:
+    once = text("the rep calls the buyer and the buyer calls back today")
+    twice = text("the rep calls the buyer and the buyer calls the buyer back today")
+    assert similarity(once, once) == 1.0
+    assert similarity(once, twice) == pytest.approx(2 * 11 / (11 + 13))
+
+
+# --- near copies: every pair, counted all at once -------------------------------------------
+
+VOCABULARY = ["the", "rep", "manager", "asks", "calls", "deal", "plan", "why", "a", "what"]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(
+    st.lists(st.lists(st.sampled_from(VOCABULARY), min_size=10, max_size=30), max_size=6),
+    st.lists(st.lists(st.sampled_from(VOCABULARY), min_size=10, max_size=30), max_size=40),
+)
+def test_near_copies_finds_exactly_the_pairs_a_comparison_of_every_pair_finds(
+    graded_words: list[list[str]], practice_words: list[list[str]]
+) -> None:
+    """Texts over ten words share many of them, so plenty of pairs cross the line."""
+    graded = [text(" ".join(w), f"g{i}") for i, w in enumerate(graded_words)]
+    practice = [text(" ".join(w), f"p{i}") for i, w in enumerate(practice_words)]
+    expected = {
+        (g.label, p.label)
+        for g, p in itertools.product(graded, practice)
+        if min(len(g.words), len(p.words)) >= NEAR_COPY_MIN_WORDS
+        and similarity(g, p) >= NEAR_COPY_SHARE
+    }
+    found = near_copies(graded, practice)
+    assert {(g.label, p.label) for g, copies in found for _share, p in copies} == expected
+    for _graded, copies in found:
+        shares = [share for share, _practice in copies]
+        assert shares == sorted(shares, reverse=True), "most similar first"
+
+
+# --- near copies: what counts as practice ---------------------------------------------------
+
+STORY = json.dumps(
+    "Three days before quarter end, a rep has two deals in commit and neither has a "
+    "confirmed budget. The forecast is due tomorrow morning."
+)  # JSON text is YAML text
+
+
+def model(yaml: str) -> tuple[Loaded, Item]:
+    loaded, problems = load_text(yaml, "content/x.yml")
+    assert loaded is not None, problems
+    document, problems = check_document(loaded)
+    assert document is not None, problems
+    return loaded, cast(Item, document.model)
+
+
+def graded_quiz(prompt: str) -> tuple[Loaded, Item]:
+    return model(
+        "kind: quiz\nid: final\ntitle: Final\npass_mark: 80\nquestions:\n"
+        f"  - id: q\n    prompt: {prompt}\n    options:\n"
+        "      - {id: a, text: A, correct: true}\n      - {id: b, text: B}\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("source", "label"),
+    [
+        pytest.param(
+            "kind: drill\nid: d\ntitle: D\nstatements:\n"
+            f"  - id: s\n    text: {STORY}\n    approach: managing\n    rationale: R.\n",
+            "statement `s` of drill `d`",
+            id="drill-statement",
+        ),
+        pytest.param(
+            "kind: case\nid: c\ntitle: C\nstart: one\nsteps:\n"
+            f"  - id: one\n    text: {STORY}\n    choices:\n"
+            "      - {id: a, text: A, consequence: B., next: end}\n"
+            "  - {id: end, text: The end.}\n",
+            "step `one` of case `c`",
+            id="case-decision",
+        ),
+        pytest.param(
+            "kind: quiz\nid: p\ntitle: P\nquestions:\n"
+            f"  - id: q\n    prompt: {STORY}\n    options:\n"
+            "      - {id: a, text: A, correct: true}\n      - {id: b, text: B}\n",
+            "question `q` of quiz `p`",
+            id="practice-question",
+        ),
+    ],
+)
+def test_a_graded_question_copied_from_practice_is_reported_with_the_practice_place(
+    source: str, label: str
+) -> None:
+    diagnostics = lint_course([model(source), graded_quiz(STORY)])
+    assert [(d.code, d.position.line) for d in diagnostics] == [("graded-near-copy", 7)]
+    assert label in diagnostics[0].message
+    assert diagnostics[0].hint.startswith("the practice item is at content/x.yml:")
+
+
+def test_a_graded_question_is_not_practice_for_another_graded_question() -> None:
+    assert lint_course([graded_quiz(STORY), graded_quiz(STORY)]) == []
+
 
 # --- options that point at other options ----------------------------------------------------
 
