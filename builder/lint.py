@@ -6,11 +6,14 @@ Everything found here is a warning; ``--strict`` makes it an error.
 
 - ``longest-answer-cue``: the right option (a case's best choice) is the uniquely longest in
   most questions (decisions), so "pick the longest" passes without reading.
-- ``answer-position-cue``: where order is authored (cases, questions with ``shuffle: false``),
-  the right answer sits at the same place in most of them.
+- ``answer-position-cue``: where the written order is kept (``shuffle: false`` on questions
+  or case steps), the right answer sits at the same place in most of them.
 - ``few-options``: a graded question a blind guess gets right more often than one time in four.
 - ``graded-near-copy``: a graded question rewrites a practice item, so it tests recall.
 - ``order-dependent-option``: "all of the above" and the like in options that are shuffled.
+
+Everything a learner picks from is shuffled per learner unless the author writes
+``shuffle: false``: quiz options, drill statements, case choices. Lengths are not.
 """
 
 from __future__ import annotations
@@ -62,7 +65,7 @@ def lint_item(loaded: Loaded, item: Item) -> list[Diagnostic]:
             *_order_dependent_options(loaded, item),
         ]
     if isinstance(item, Case):
-        return [*_case_cues(loaded, item)]
+        return [*_case_cues(loaded, item), *_order_dependent_choices(loaded, item)]
     if isinstance(item, Drill):
         return [*_order_dependent_statements(loaded, item)]
     return []
@@ -149,8 +152,8 @@ def _quiz_position_cue(loaded: Loaded, quiz: Quiz) -> list[Diagnostic]:
 
 
 def _case_cues(loaded: Loaded, case: Case) -> list[Diagnostic]:
-    """Cases are never shuffled (the order of choices is part of the story): both the length
-    and the place of the best choice can give it away."""
+    """The best choice's length gives it away whatever the order; its place only where the
+    choices keep their written order (``shuffle: false``)."""
     counted = 0
     longest: list[str] = []
     places: dict[str, str] = {}
@@ -161,7 +164,8 @@ def _case_cues(loaded: Loaded, case: Case) -> list[Diagnostic]:
         counted += 1
         if _uniquely_longest([c.text for c in step.choices], best):
             longest.append(step.id)
-        places[step.id] = _position_name(best, len(step.choices))
+        if not step.shuffle:
+            places[step.id] = _position_name(best, len(step.choices))
     out: list[Diagnostic] = []
     if _most(len(longest), counted):
         out.append(
@@ -180,8 +184,9 @@ def _case_cues(loaded: Loaded, case: Case) -> list[Diagnostic]:
         loaded.key_position(("steps",)),
         places,
         f"the best choice is the {{place}} one in {{times}} of the {len(places)} decisions of "
-        f"case `{case.id}`",
-        "cases are not shuffled: write the best choice in another place at some of these steps",
+        f"case `{case.id}` with `shuffle: false`",
+        "move the best choice elsewhere at some of these steps, or let them be shuffled "
+        "(remove `shuffle: false`)",
     )
     return out
 
@@ -312,6 +317,29 @@ def _order_dependent_options(loaded: Loaded, quiz: Quiz) -> list[Diagnostic]:
                     loaded.position(("questions", i, "options", j, "text")),
                     "reword it to say what it covers, or add `shuffle: false` to the question "
                     "and keep the options in the order the words point at",
+                    "warning",
+                )
+            )
+    return out
+
+
+def _order_dependent_choices(loaded: Loaded, case: Case) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    for i, step in enumerate(case.steps):
+        if not step.shuffle:
+            continue
+        for j, choice in enumerate(step.choices):
+            phrase = order_dependent_phrase(choice.text, f"{step.text}\n{step.prompt or ''}")
+            if phrase is None:
+                continue
+            out.append(
+                Diagnostic(
+                    "order-dependent-option",
+                    f'choice `{choice.id}` of step `{step.id}` says "{phrase}", but each '
+                    "learner sees the choices in another order",
+                    loaded.position(("steps", i, "choices", j, "text")),
+                    "reword it to say what it covers, or add `shuffle: false` to the step and "
+                    "keep the choices in the order the words point at",
                     "warning",
                 )
             )
