@@ -371,8 +371,8 @@ def _order_dependent_statements(loaded: Loaded, drill: Drill) -> list[Diagnostic
 
 
 @dataclass(frozen=True)
-class Text:
-    """A prompt, statement or story step of the course, as words to compare."""
+class Passage:
+    """A question's prompt, a drill statement or a case decision's story, as words to compare."""
 
     words: tuple[str, ...]
     label: str  # "question `x` of quiz `y`", for messages
@@ -400,7 +400,7 @@ def _bag(words: Sequence[str]) -> frozenset[str]:
     return frozenset(bag)
 
 
-def similarity(a: Text, b: Text) -> float:
+def similarity(a: Passage, b: Passage) -> float:
     """The share of their words two texts have in common, from 0 to 1.
 
     2 x shared words / (words of a + words of b), a repeated word counting each time: difflib's
@@ -416,26 +416,27 @@ def lint_course(items: Iterable[tuple[Loaded, Item]]) -> list[Diagnostic]:
     Practice is what the course shows with its answer: the questions of quizzes without a pass
     mark, drill statements, and the story of each case decision.
     """
-    graded: list[Text] = []
-    practice: list[Text] = []
+    graded: list[Passage] = []
+    practice: list[Passage] = []
     for loaded, item in items:
         if isinstance(item, Quiz):
             into = graded if item.pass_mark is not None else practice
             for i, question in enumerate(item.questions):
                 label = f"question `{question.id}` of quiz `{item.id}`"
                 at: PathKey = ("questions", i, "prompt")
-                into.append(Text(as_words(question.prompt), label, loaded.position(at)))
+                into.append(Passage(as_words(question.prompt), label, loaded.position(at)))
         elif isinstance(item, Drill):
             for i, statement in enumerate(item.statements):
                 label = f"statement `{statement.id}` of drill `{item.id}`"
                 at = ("statements", i, "text")
-                practice.append(Text(as_words(statement.text), label, loaded.position(at)))
+                practice.append(Passage(as_words(statement.text), label, loaded.position(at)))
         elif isinstance(item, Case):
             for i, step in enumerate(item.steps):
                 if step.choices:  # a decision, not an ending
                     label = f"step `{step.id}` of case `{item.id}`"
                     at = ("steps", i, "text")
-                    practice.append(Text(as_words(step.text), label, loaded.position(at)))
+                    story = as_words(f"{step.text}\n{step.prompt or ''}")
+                    practice.append(Passage(story, label, loaded.position(at)))
     out: list[Diagnostic] = []
     for text, copies in near_copies(graded, practice):
         share, copied = copies[0]
@@ -457,8 +458,8 @@ def lint_course(items: Iterable[tuple[Loaded, Item]]) -> list[Diagnostic]:
 
 
 def near_copies(
-    graded: Sequence[Text], practice: Sequence[Text]
-) -> list[tuple[Text, list[tuple[float, Text]]]]:
+    graded: Sequence[Passage], practice: Sequence[Passage]
+) -> list[tuple[Passage, list[tuple[float, Passage]]]]:
     """Each graded text with the practice texts it is a near copy of, most similar first.
 
     Every pair counts, but the practice texts are counted all at once: the practice texts that
@@ -482,7 +483,7 @@ def near_copies(
     bits = {word: _bitset(members, len(practice)) for word, members in holders.items()}
     size_bits = {size: _bitset(members, len(practice)) for size, members in by_size.items()}
     r = NEAR_COPY_SHARE
-    found: list[tuple[Text, list[tuple[float, Text]]]] = []
+    found: list[tuple[Passage, list[tuple[float, Passage]]]] = []
     for text in graded:
         counter: list[int] = []  # counter[k]: the practice texts whose count has bit k set
         for word in text.bag:
@@ -504,7 +505,7 @@ def near_copies(
         hits = 0
         for least, among in need.items():
             hits |= _at_least(counter, least) & among
-        copies: list[tuple[float, Text]] = []
+        copies: list[tuple[float, Passage]] = []
         while hits:
             low = hits & -hits
             copied = practice[low.bit_length() - 1]

@@ -19,7 +19,7 @@ from builder.diagnostics import Position
 from builder.lint import (
     NEAR_COPY_MIN_WORDS,
     NEAR_COPY_SHARE,
-    Text,
+    Passage,
     as_words,
     lint_course,
     near_copies,
@@ -31,8 +31,8 @@ from builder.model import Item
 from builder.validate import check_document
 
 
-def text(words: str, label: str = "x") -> Text:
-    return Text(as_words(words), label, Position(f"{label}.yml"))
+def text(words: str, label: str = "x") -> Passage:
+    return Passage(as_words(words), label, Position(f"{label}.yml"))
 
 
 # --- near copies: where the line is ---------------------------------------------------------
