@@ -272,6 +272,14 @@ _ORDER_DEPENDENT = re.compile(
     )
     + r"|(?i:\b(?:options?|answers?|choices?)) \(?[A-F]\b"  # "option B", not "answer a call"
 )
+# Each phrasing above holds one of these words (or a bracket).
+_TRIGGERS = frozenset(
+    re.findall(
+        r"\w+",
+        "above below previous preceding following these those first second third fourth fifth "
+        "last top bottom option options answer answers choice choices",
+    )
+)
 # In a drill the statements are what managers say, where "the following" or "all of these"
 # are ordinary speech: only the plainly positional phrasings count.
 _ORDER_DEPENDENT_STATEMENT = re.compile(
@@ -287,12 +295,15 @@ def order_dependent_phrase(text: str, prompt: str | None = None) -> str | None:
 
     With ``prompt``, ``text`` is an option of that question; without, a drill statement.
     """
+    # Every phrasing holds one of the trigger words or a bracket; the full search is slow.
+    if "(" in text or not _TRIGGERS.isdisjoint(re.findall(r"[a-z]+", text.lower())):
+        found = (_ORDER_DEPENDENT if prompt is not None else _ORDER_DEPENDENT_STATEMENT).search(
+            text
+        )
+        if found:
+            return found.group(0)
     if prompt is None:
-        found = _ORDER_DEPENDENT_STATEMENT.search(text)
-        return found.group(0) if found else None
-    found = _ORDER_DEPENDENT.search(text)
-    if found:
-        return found.group(0)
+        return None
     for letters in _LETTERS.finditer(text):
         named = [x for x in letters.groups() if x != "A"]  # "A" is also an article
         if not all(re.search(rf"\b{x}\b", prompt) for x in named):
