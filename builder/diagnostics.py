@@ -55,6 +55,21 @@ CODES: dict[str, str] = {
     "draw-rule": "A quiz's `draw` does not say exactly one rule (`per_approach` or `questions`).",
     "draw-too-large": "A quiz's bank has too few questions for what one attempt draws.",
     "draw-never-drawn": "A question in a bank can never be drawn by the quiz's draw rule.",
+    # answer cues, builder/lint.py (warnings; errors under --strict)
+    "longest-answer-cue": "The right option is the uniquely longest in more than half of a "
+    "quiz's single-choice questions with 3+ options (at least 3 of them), or the best choice in "
+    "more than half of a case's decisions: picking the longest passes without reading.",
+    "answer-position-cue": "Where options keep their written order (`shuffle: false` on questions "
+    "or case steps), the right answer is in the same place (first, second, ..., last) in more "
+    "than half of them (at least 3 with 3+ options).",
+    "few-options": "A graded question a blind guess gets right more often than 1 time in 4: "
+    "single choice with fewer than 4 options, multiple choice with 2.",
+    "graded-near-copy": "A graded question's prompt has 60% or more of its words in common with "
+    "a practice question, drill statement or case decision elsewhere in the course (prompts of "
+    "12 words or more).",
+    "order-dependent-option": 'An option or case choice says "all of the above", "both of these", '
+    '"A and B", "options 1 and 3" or the like (a drill statement: "the previous one"), but it is '
+    "shuffled for each learner.",
     # commands
     "no-content": "The content folder does not exist or holds no YAML files.",
     "template-error": "A template failed to render.",

@@ -5,6 +5,8 @@ Three layers, each collecting every problem before reporting:
 1. ``check_document``: one file against its kind's model (types, required and unknown keys);
 2. ``check_item``: rules inside one item (local ids, references between steps, pedagogy lint);
 3. ``check_course``: rules across files (ids, the course, modules and what they list).
+
+The lint of answer cues (lengths, positions, options, near copies) is in ``builder/lint.py``.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Diagnostic, Position, did_you_mean, display_path, sort_diagnostics
+from .lint import lint_course, lint_item
 from .load import Loaded, PathKey, load_file
 from .model import ITEM_KINDS, MODELS, Case, Course, Drill, Item, Module, Quiz, RolePlay
 from .model.common import Approach
@@ -425,6 +428,8 @@ def check_item(document: Document) -> list[Diagnostic]:
                             "warning",
                         )
                     )
+    if not isinstance(model, Course | Module):
+        out += lint_item(loaded, model)  # answer cues: builder/lint.py
     return out
 
 
@@ -711,6 +716,7 @@ def check_course(checked: Checked, root: Path) -> Content | None:
                 )
             )
     listed = {k: v for k, v in items.items() if k in module_of}
+    out += lint_course((by_id[k].loaded, v) for k, v in listed.items())  # builder/lint.py
     documents_by_id = {**by_id, course.id: course_doc}
     return Content(course, modules, listed, module_of, documents_by_id)
 

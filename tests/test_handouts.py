@@ -203,13 +203,27 @@ def test_print_pdfs_refuses_every_request_a_document_makes(course: Content) -> N
 # --- when printing is not possible -----------------------------------------------------------
 
 
+def own_output(stderr: str) -> str:
+    """What a command printed after the shipped content's warnings and their count, if any.
+
+    Warnings (pedagogy lint) do not stop a command; they come first, then its own messages.
+    """
+    warnings, counted, rest = stderr.partition(" warning(s)\n")
+    if not counted:
+        return stderr
+    assert "error[" not in warnings
+    return rest
+
+
 def test_a_missing_browser_is_a_clean_error_with_a_hint(tmp_path: Path) -> None:
     missing = tmp_path / "no-such-chromium"
     result = invoke(
         "handouts", "--module", FOUR_THINGS, "--chromium", str(missing), "--out", str(tmp_path)
     )
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"error: no Chromium browser at {missing}\n    hint: install")
+    assert own_output(result.stderr).startswith(
+        f"error: no Chromium browser at {missing}\n    hint: install"
+    )
     assert "Traceback" not in result.output
     assert list(tmp_path.iterdir()) == [], "nothing is written"
 
@@ -252,7 +266,7 @@ def test_a_file_that_is_not_a_browser_is_a_clean_error(tmp_path: Path) -> None:
     fake.chmod(0o755)
     result = invoke("handouts", "--module", FOUR_THINGS, "--chromium", str(fake), "--out", "x")
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"error: Chromium at {fake} could not print")
+    assert own_output(result.stderr).startswith(f"error: Chromium at {fake} could not print")
     assert "hint:" in result.stderr
 
 

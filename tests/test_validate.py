@@ -230,6 +230,38 @@ COURSE_CASES = [
         (replace(CASE, "next: sad-end", "next: sadend"),),
     ),
     CourseCase(
+        "graded-near-copy",
+        (
+            create(
+                "01-basics/pricing-practice.yml",
+                "kind: quiz\nid: pricing-practice\ntitle: Practice\nquestions:\n"
+                "  - id: lost-at-pricing\n"
+                "    prompt: >-\n"
+                "      A rep has lost three deals in a row at the pricing stage. Her manager\n"
+                "      asks what she notices about those three calls, and waits for her\n"
+                "      answer. What is the manager doing?\n"
+                "    options:\n"
+                "      - {id: coaching, text: Coaching, correct: true, feedback: Right.}\n"
+                "      - {id: managing, text: Managing, feedback: No.}\n",
+            ),
+            replace(MODULE, "  - quick-check\n", "  - pricing-practice\n  - quick-check\n"),
+            # the same situation, a few words changed: flagged
+            replace(
+                QUIZ,
+                "Which one is **coaching**?",
+                "A rep has lost three deals in a row at the pricing stage. The manager asks "
+                "what she noticed on those calls, then waits. Which one is coaching?",
+            ),
+            # the same topic, another situation: not flagged
+            replace(
+                QUIZ,
+                "Which are managing?",
+                "A rep keeps losing deals at the pricing stage, so his manager books him on "
+                "next month's negotiation course. Which are managing?",
+            ),
+        ),
+    ),
+    CourseCase(
         "problems-in-several-files-are-sorted",
         (
             replace(QUIZ, "        feedback: Yes.\n      - id: review", "      - id: review"),
