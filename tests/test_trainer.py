@@ -204,9 +204,9 @@ def test_answer_keys_give_the_right_option_the_right_approach_and_the_best_choic
     guide = pages(site)[f"trainer/{FOUR_THINGS}/index.md"]
     keys = guide[guide.index("## Answer keys") : guide.index("## Common confusions")]
     assert (
-        "<strong>Answer:</strong> Managing, because it aligns her deals with the company's "
-        "forecast and sets an action and deadline."
-    ).replace("'", "&#39;") in keys
+        "<strong>Answer:</strong> B is coaching, because the rep does the diagnosing; A is "
+        "managing."
+    ) in keys
     assert "<strong>Managing.</strong>" in keys  # a drill statement's approach
     assert "Round one is <strong>Managing</strong> that looks like coaching" in keys
     case = next(i for i in course.items.values() if isinstance(i, Case))
