@@ -6,6 +6,7 @@
 #   make serve      preview the site with live reload
 #   make handouts   print the trainer handouts (guides, role-play cards) as PDFs into handouts/
 #   make bench      run the benchmarks
+#   make bench-assessment  how the built assessment resists guessing (Chromium)
 #   make clean      remove the built site, test output and caches
 #   make distclean  also remove .venv and .ci/node_modules
 #
@@ -42,7 +43,7 @@ else
 fi
 endef
 
-.PHONY: help venv install install-test site serve handouts bench system-deps chromium-policy axe \
+.PHONY: help venv install install-test site serve handouts bench bench-assessment system-deps chromium-policy axe \
 	test ruff format mypy pytest clean distclean
 
 help:
@@ -82,6 +83,10 @@ bench: install
 	else
 		echo "==> bench: bench/run.py is not there yet, nothing to run"
 	fi
+
+bench-assessment: install system-deps chromium-policy
+	@echo "==> $(BIN)/python bench/assessment.py"
+	$(BIN)/python bench/assessment.py
 
 # Debian's Chromium (Playwright cannot download its own browser here) and iproute2 for the
 # loopback-only network namespace.

@@ -208,18 +208,29 @@ def page_weight(site: Path, *, gzipped: bool = False) -> dict[str, Any]:
     return out
 
 
-def asset_weight(project: Path) -> list[dict[str, Any]]:
-    """The course's own JavaScript and CSS, raw and gzipped (level 9), in bytes."""
+def asset_weight(project: Path, site: Path | None = None) -> list[dict[str, Any]]:
+    """The course's own JavaScript and CSS, raw and gzipped (level 9), in bytes.
+
+    ``raw`` and ``gzip`` are what browsers download: the built site's minified copy when
+    ``site`` is given; ``source_raw`` and ``source_gzip`` are the files as written.
+    """
     assets = project / "templates" / "static" / "assets"
     files = sorted([*assets.glob("*.js"), *assets.glob("*.css")])
-    return [
-        {
-            "file": p.relative_to(project).as_posix(),
-            "raw": len(data := p.read_bytes()),
-            "gzip": len(gzip.compress(data, compresslevel=9, mtime=0)),
-        }
-        for p in files
-    ]
+    out = []
+    for path in files:
+        source = path.read_bytes()
+        served_path = site / "assets" / path.name if site is not None else None
+        served = served_path.read_bytes() if served_path and served_path.is_file() else source
+        out.append(
+            {
+                "file": path.relative_to(project).as_posix(),
+                "raw": len(served),
+                "gzip": len(gzip.compress(served, compresslevel=9, mtime=0)),
+                "source_raw": len(source),
+                "source_gzip": len(gzip.compress(source, compresslevel=9, mtime=0)),
+            }
+        )
+    return out
 
 
 def assets_by_page(site: Path, assets: list[dict[str, Any]]) -> list[dict[str, Any]]:

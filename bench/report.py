@@ -231,12 +231,13 @@ def markdown(results: dict[str, Any]) -> str:
         ]
     assets = results.get("assets") or []
     if assets:
-        total = ["total", *(f"{sum(a[k] for a in assets) / 1024:.1f}" for k in ("raw", "gzip"))]
-        lines += ["", "**Custom JavaScript and CSS**", ""]
+        keys = ("source_raw", "source_gzip", "raw", "gzip")
+        total = ["total", *(f"{sum(a.get(k, a['raw']) for a in assets) / 1024:.1f}" for k in keys)]
+        lines += ["", "**Custom JavaScript and CSS** (as written, and as served: minified)", ""]
         lines += _table(
-            ["file", "raw KB", "gzip KB"],
+            ["file", "source KB", "source gzip KB", "served KB", "served gzip KB"],
             [
-                [f"`{a['file']}`", f"{a['raw'] / 1024:.1f}", f"{a['gzip'] / 1024:.1f}"]
+                [f"`{a['file']}`", *(f"{a.get(k, a['raw']) / 1024:.1f}" for k in keys)]
                 for a in assets
             ]
             + [total],

@@ -67,6 +67,7 @@ def measure_shipped(
         out["build"] = best_of(runs)
         out["weight"] = measure.page_weight(site, gzipped=True)
         out["third_party"] = measure.third_party_references(site)
+        assets[:] = measure.asset_weight(project, site)  # as served: minified by the build
         out["assets_loaded"] = measure.assets_by_page(site, assets)
         progress(
             f"shipped course: {out['build']['seconds']:.1f} s, {out['weight']['pages']} pages, "

@@ -19,12 +19,13 @@ from typing import Any
 import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
+from bench.assessment import STRATEGIES, play_blind, positions, seeds
 from builder.handouts import page_count
 
 FINAL = "final-assessment/final-quiz/"
 QUIZ = "three-levers/levers-check/"
 LEARNERS = 15  # fresh learners per answering strategy and graded quiz
-SEEDS = [f"{(i * 2654435761) % 2**64:016x}" for i in range(1, 4001)]  # fixed: no flaky runs
+SEEDS = seeds(4000)  # fixed: the same in every run, so no flaky results
 # Chi-squared critical values at p = 0.001, by degrees of freedom (positions - 1).
 CHI2_999 = {1: 10.83, 2: 13.82, 3: 16.27, 4: 18.47, 5: 20.52, 6: 22.46, 7: 24.32, 11: 31.26}
 
@@ -129,26 +130,8 @@ def test_over_the_whole_course_the_right_answer_sits_anywhere(
     page: Page, course: dict[str, Any]
 ) -> None:
     """The real shuffle over every question's own options and id, for 1,000 learners."""
-    questions = [
-        q
-        for q in by_id(course).values()
-        if q.get("options") and q["type"] in ("single", "decision") and len(q["correct"]) == 1
-    ]
     page.goto(QUIZ)
-    histograms = page.evaluate(
-        """([questions, seeds]) => {
-            const out = {};
-            for (const q of questions) {
-                const n = q.options.length;
-                const h = out[n] = out[n] || Array(n).fill(0);
-                for (const s of seeds) {
-                    h[cqCourse.shuffled(q.options, q.id, s).indexOf(q.correct[0])]++;
-                }
-            }
-            return out;
-        }""",
-        [questions, SEEDS[:1000]],
-    )
+    histograms = positions(page, course, 1000)
     assert histograms
     for size, counts in histograms.items():
         assert chi2(counts) < CHI2_999[int(size) - 1], (size, counts)
@@ -278,39 +261,6 @@ def test_starting_again_draws_the_next_attempt_and_says_which_it_is(
 
 
 # --- answering without reading never passes -------------------------------------------------------
-
-STRATEGIES = {
-    "first": "opts[0]",
-    "second": "opts[1]",
-    "last": "opts[opts.length - 1]",
-    "longest": "opts.slice().sort((a, b) => len(b) - len(a))[0]",
-    "shortest": "opts.slice().sort((a, b) => len(a) - len(b))[0]",
-    "random": "opts[Math.floor(Math.random() * opts.length)]",
-    "says-coaching": "opts.find(o => /coach/i.test(o.textContent)) || opts[0]",
-    "most-words-shared-with-other-options": """opts.slice().sort((a, b) =>
-        shared(b, opts) - shared(a, opts))[0]""",
-}
-
-
-def play_blind(page: Page, pick: str) -> dict[str, Any]:
-    """Answer every drawn question by ``pick`` (a JS expression over `opts`); the result."""
-    return page.evaluate(
-        f"""() => {{
-            const len = o => o.textContent.trim().length;
-            const words = o => new Set(o.textContent.toLowerCase().match(/[a-z]+/g) || []);
-            const shared = (o, all) => all.filter(x => x !== o)
-                .reduce((n, x) => n + [...words(o)].filter(w => words(x).has(w)).length, 0);
-            const quiz = document.querySelector(".cq-quiz[data-graded]");
-            for (const q of quiz.querySelectorAll("fieldset[data-question]:not([hidden])")) {{
-                const opts = [...q.querySelectorAll(".cq-option")];
-                ({pick}).querySelector("input").click();
-                q.querySelector(".cq-check").click();
-            }}
-            const key = Object.keys(localStorage).find(k => k.startsWith("cq-progress-v1:"));
-            const attempt = JSON.parse(localStorage.getItem(key)).attempts[quiz.dataset.item];
-            return attempt.history[attempt.history.length - 1];
-        }}"""
-    )
 
 
 @pytest.mark.browser

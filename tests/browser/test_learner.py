@@ -148,6 +148,10 @@ def test_a_drill_statement_is_classified_with_the_rationale_shown_once(
     expect(status.locator(".cq-verdict-line")).to_have_text(
         f"Not quite: this is {name.lower()}, not {wrong_name}."
     )
+    page.reload()  # restored from progress, explained the same way
+    expect(status.locator(".cq-verdict-line")).to_have_text(
+        f"Not quite: this is {name.lower()}, not {wrong_name}."
+    )
 
 
 def test_a_drill_offers_only_the_approaches_it_practises(
@@ -206,6 +210,12 @@ def test_a_branching_case_can_be_played_to_an_ending_and_back(
     expect(path.locator("li")).to_have_count(made)
     expect(path.locator(".cq-endings-found")).to_contain_text("Endings you have found: 1 of ")
     assert stored(page)["visited"][CASE.split("/")[1]] == "done"
+    # The page shows the steps in the order this learner took them.
+    taken = [entry[0] for entry in stored(page)["cases"][CASE.split("/")[1]]]
+    shown = page.eval_on_selector_all(
+        ".cq-step:not([hidden])", "els => els.map(e => e.dataset.step)"
+    )
+    assert shown[:-1] == taken
 
     # Going back: the last decision is undone and can be changed.
     page.locator(".cq-step:not([hidden])").nth(made - 1).get_by_role(
@@ -453,6 +463,17 @@ def test_importing_merges_by_default_and_replacing_asks_first_and_can_be_undone(
     assert set(stored(phone)["answers"]) == {first["id"], second["id"]}
 
 
+def save_results(page: Page, question: dict[str, Any], path: Path, *, right: bool = True) -> Path:
+    """Answer ``question``, then save the results file for the trainer to ``path``."""
+    page.goto(QUIZ)
+    answer(page, question, right=right)
+    page.goto("progress/")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Save results for your trainer").click()
+    download.value.save_as(path)
+    return path
+
+
 def refused(page: Page, path: Path, message: str) -> None:
     """Import ``path`` and check it is refused with ``message``, storage left as it was."""
     page.goto("progress/")
@@ -469,13 +490,7 @@ def refused(page: Page, path: Path, message: str) -> None:
 def test_a_results_file_offered_as_progress_is_refused_and_named(
     page: Page, course: dict[str, Any], tmp_path: Path
 ) -> None:
-    first = questions_of(course, QUIZ)[0]
-    page.goto(QUIZ)
-    answer(page, first, right=True)
-    page.goto("progress/")
-    with page.expect_download() as download:
-        page.get_by_role("button", name="Save results for your trainer").click()
-    download.value.save_as(tmp_path / "results.json")
+    save_results(page, questions_of(course, QUIZ)[0], tmp_path / "results.json")
     refused(page, tmp_path / "results.json", "This is a results file for a trainer")
 
 
@@ -578,13 +593,7 @@ def test_results_for_the_trainer_hold_answers_but_not_notes(
     page: Page, course: dict[str, Any], tmp_path: Path
 ) -> None:
     first = questions_of(course, QUIZ)[0]
-    page.goto(QUIZ)
-    answer(page, first, right=False)
-    page.goto("progress/")
-    with page.expect_download() as download:
-        page.get_by_role("button", name="Save results for your trainer").click()
-    saved = tmp_path / "results.json"
-    download.value.save_as(saved)
+    saved = save_results(page, first, tmp_path / "results.json", right=False)
     results = json.loads(saved.read_text(encoding="utf-8"))
     assert results["format"] == "cq-results"
     assert results["course"] == course["id"]

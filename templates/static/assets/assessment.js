@@ -171,14 +171,7 @@
         .then(function (course) {
           var progress = cq.load();
           var done = course.modules.filter(function (module) {
-            return module.items.every(function (item) {
-              return cq.doneShare({
-                id: item.id,
-                kind: item.kind,
-                graded: !!item.pass_mark,
-                questions: item.questions.filter(function (q) { return q.type !== "decision"; }).map(function (q) { return q.id; })
-              }, progress) === 1;
-            });
+            return module.items.every(function (item) { return cq.doneShare(item, progress) === 1; });
           });
           line.textContent = "Modules completed: " + done.length + " of " + course.modules.length +
             (done.length ? " (" + done.map(function (m) { return m.title; }).join("; ") + ")." : ".");

@@ -80,6 +80,9 @@
         if (chosen) cq.cloneInto(status, chosen.childNodes);
         cq.tone(status, "neutral");
       });
+      /* The path on the page in the order it was taken: a step the story reaches by several
+         routes stands where this learner reached it, not where the written order puts it. */
+      shown.forEach(function (stepId) { steps[stepId].parentNode.appendChild(steps[stepId]); });
       var end = steps[shown[shown.length - 1]];
       if (end.querySelector(".cq-ending")) {
         cq.update(function (p) {

@@ -58,7 +58,7 @@
 
   function newSeed() {
     var words = crypto.getRandomValues(new Uint32Array(2));
-    return Array.prototype.map.call(words, function (w) { return ("0000000" + w.toString(16)).slice(-8); }).join("");
+    return words[0].toString(16).padStart(8, "0") + words[1].toString(16).padStart(8, "0");
   }
 
   function fresh() {
@@ -263,23 +263,24 @@
      (a tabindex of -1 on a button would take it out of the Tab order for good). */
   function focusOn(element) {
     if (!element) return;
-    if (!/^(BUTTON|INPUT|A|TEXTAREA|SELECT)$/.test(element.tagName)) element.setAttribute("tabindex", "-1");
+    if (element.tabIndex < 0) element.setAttribute("tabindex", "-1");
     element.focus();
   }
 
   /* ---- what counts as done: module overviews, the progress page, the certificate ---- */
 
-  /* How much of an item is done, 0 to 1. `questions` are the ids of what it asks; a graded
-     quiz is done when passed, a case when an ending was reached, a page when visited. */
+  /* How much of an item is done, 0 to 1: an item of course.json, or of a module overview
+     (`questions` as ids). A graded quiz is done when passed, a case when an ending was
+     reached, an item without questions when visited, others by the share answered. */
   function doneShare(item, progress) {
     if (item.kind === "case") return progress.visited[item.id] === "done" ? 1 : 0;
-    if (item.graded) {
+    if (item.graded || item.pass_mark) {
       var tries = progress.attempts[item.id];
       return tries && tries.history.some(function (h) { return h.passed; }) ? 1 : 0;
     }
-    if (!item.questions.length) return progress.visited[item.id] ? 1 : 0;
-    var done = item.questions.filter(function (q) { return progress.answers[q]; }).length;
-    return done / item.questions.length;
+    var questions = item.questions.filter(function (q) { return q.type !== "decision"; });
+    if (!questions.length) return progress.visited[item.id] ? 1 : 0;
+    return questions.filter(function (q) { return progress.answers[q.id || q]; }).length / questions.length;
   }
 
   /* ---- reflections ---- */

@@ -52,15 +52,6 @@
       return out;
     }
 
-    function itemFor(item) {
-      return {
-        id: item.id,
-        kind: item.kind,
-        graded: !!item.pass_mark,
-        questions: item.questions.filter(function (q) { return q.type !== "decision"; }).map(function (q) { return q.id; })
-      };
-    }
-
     function fill() {
       var progress = cq.load();
       $(".cq-share-code").value = shareCode(results());
@@ -71,7 +62,7 @@
       course.modules.forEach(function (module) {
         var total = 0;
         module.items.forEach(function (item) {
-          total += cq.doneShare(itemFor(item), progress);
+          total += cq.doneShare(item, progress);
           item.questions.forEach(function (q) {
             var answer = progress.answers[q.id];
             if (answer && q.type !== "decision") {

@@ -1,6 +1,6 @@
-/* Quizzes and drills: answers, feedback and the learner's order of statements.
+/* Questions of quizzes and drills: checking, feedback, Try again.
  *
- * Loaded by quiz and drill pages; runs as a hook of course.js (see there). Practice questions
+ * Loaded by quiz and drill pages (drill.js adds what only drills do); runs as a hook of course.js (see there). Practice questions
  * answered wrong keep the right answer back (Try again, or Show the answer); graded ones are
  * final, so their feedback names the right answer and the explanation. The key of a graded
  * question is in a <template> (never shown, out of the site search), read once it is answered.
@@ -14,7 +14,6 @@
   hooks.quiz = function (api, main) {
     cq = api;
     cq.renderAnswer = renderAnswer;
-    cq.all(main, ".cq-drill").forEach(setupDrill);
     cq.all(main, ".cq-quiz fieldset[data-question], .cq-drill fieldset[data-question]").forEach(setupQuestion);
   };
 
@@ -29,12 +28,6 @@
     return cq.all(keyOf(fieldset), "[data-correct]").map(function (li) { return li.getAttribute("data-option"); });
   }
 
-  function nameOf(approach) {
-    var label = document.querySelector("template.cq-approach-names");
-    label = label && label.content.querySelector('[data-approach-name="' + approach + '"]');
-    return label ? label.textContent.toLowerCase() : approach;
-  }
-
   /* The feedback for an answer: a verdict, then one line per option that matters. Practice
      questions answered wrong keep the right answer back (Try again, or Show the answer); graded
      ones are final, so they show it, with the explanation. */
@@ -47,20 +40,12 @@
     var wrong = chosen.filter(function (id) { return right.indexOf(id) < 0; });
     var reveal = graded || answer.correct || multiple;
     cq.say(status, "", answer.correct ? "right" : "wrong");
+    if (cq.classified && cq.classified(fieldset, answer, right)) return;
     var verdict = answer.correct ? "Right." : "Not quite.";
     if (!answer.correct && multiple && !wrong.length) {
       verdict = "Partly right: you missed " + missed.length + (missed.length === 1 ? " right option." : " right options.");
     }
-    if (fieldset.getAttribute("data-answer")) {
-      verdict = answer.correct ? "Right: this is " + nameOf(right[0]) + "." :
-        "Not quite: this is " + nameOf(right[0]) + ", not " + nameOf(chosen[0]) + ".";
-    }
     cq.add(status, "p", verdict, "cq-verdict-line");
-    var rationale = fieldset.querySelector(".cq-rationale");
-    if (rationale) {
-      cq.cloneInto(status, cq.all(rationale, ":scope > :not(:first-child)"));
-      return;
-    }
     var list = cq.add(status, "ul", "", "cq-feedback-lines");
     cq.all(fieldset, ".cq-option input").forEach(function (input) {
       var id = input.value;
@@ -129,16 +114,6 @@
     });
     var saved = cq.load().answers[id];
     renderAnswer(fieldset, saved && !saved.retry ? saved : null);
-  }
-
-  function setupDrill(drill) {
-    var statements = cq.all(drill, ":scope > fieldset[data-question]");
-    if (!drill.hasAttribute("data-fixed")) {
-      var ids = statements.map(function (f) { return f.getAttribute("data-question"); });
-      cq.reorder(drill, ":scope > fieldset[data-question]", "data-question", cq.shuffled(ids, drill.getAttribute("data-item")));
-      statements = cq.all(drill, ":scope > fieldset[data-question]");
-    }
-    cq.number(statements);
   }
 
   if (window.cqCourse) window.cqCourse.runHooks();
