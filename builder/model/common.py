@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import typing
+from collections.abc import Iterator
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic import Strict as PydanticStrict
@@ -20,13 +24,31 @@ Id = Annotated[
         "saved progress is keyed by it.",
     ),
 ]
-Text = Annotated[str, Field(min_length=1, description="Plain text, shown as written.")]
+
+
+@dataclass(frozen=True)
+class TextFormat:
+    """Marks a text type with how pages show it: as written, or as Markdown.
+
+    Checks that concern every text of the content (control characters, external images, a
+    swallowed `key: value` line) find the fields by this mark, so a new field is covered by
+    being declared with ``Text`` or ``Markdown``.
+    """
+
+    markdown: bool
+
+
+PLAIN = TextFormat(markdown=False)
+MARKDOWN = TextFormat(markdown=True)
+
+Text = Annotated[str, Field(min_length=1, description="Plain text, shown as written."), PLAIN]
 Markdown = Annotated[
     str,
     Field(
         min_length=1,
         description="Markdown (CommonMark). Raw HTML is not allowed and is shown as text.",
     ),
+    MARKDOWN,
 ]
 Minutes = Annotated[int, Field(ge=1, le=600, description="A duration in whole minutes.")]
 
@@ -68,3 +90,62 @@ class Facilitator(Strict):
         default_factory=list,
         description="Common confusions to listen for, and how to untangle them.",
     )
+
+
+# --- every text of a model -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TextField:
+    """One text value of the content: where it is, what it says, how it is shown."""
+
+    at: tuple[str | int, ...]
+    value: str
+    markdown: bool
+    #: The model whose field holds the text (its other fields are the text's neighbours).
+    owner: BaseModel
+
+
+def text_fields(model: BaseModel, at: tuple[str | int, ...] = ()) -> Iterator[TextField]:
+    """Every ``Text`` and ``Markdown`` value in ``model``, at any depth, with its location.
+
+    Locations are those of the YAML data (field names, list indexes, mapping keys), so a
+    loaded file gives their positions.
+    """
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if value is not None:
+            yield from _walk(value, format_of(type(model), name), (*at, name), model)
+
+
+def _walk(
+    value: Any, mark: TextFormat | None, at: tuple[str | int, ...], owner: BaseModel
+) -> Iterator[TextField]:
+    if isinstance(value, BaseModel):
+        yield from text_fields(value, at)
+    elif isinstance(value, str):
+        if mark is not None:
+            yield TextField(at, value, mark.markdown, owner)
+    elif isinstance(value, list):
+        for index, one in enumerate(value):
+            yield from _walk(one, mark, (*at, index), owner)
+    elif isinstance(value, dict):
+        for key, one in value.items():
+            yield from _walk(one, mark, (*at, str(key)), owner)
+
+
+@functools.cache
+def format_of(model: type[BaseModel], name: str) -> TextFormat | None:
+    """How the texts of field ``name`` of ``model`` are shown, or None if it holds none."""
+    info = model.model_fields[name]
+    return _find_format([*info.metadata, info.annotation])
+
+
+def _find_format(candidates: list[Any]) -> TextFormat | None:
+    for candidate in candidates:
+        if isinstance(candidate, TextFormat):
+            return candidate
+        found = _find_format(list(typing.get_args(candidate)))
+        if found is not None:
+            return found
+    return None
