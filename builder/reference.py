@@ -197,7 +197,7 @@ def case_map(case: Case) -> CaseMap:
 
 def render_reference(content: Content, add: Callable[..., None]) -> Any:
     """Add the contributor pages through ``add`` (render's page adder); return the nav section."""
-    from .render import NavEntry
+    from .render import NavEntry, page_meta
 
     section = NavEntry(SECTION)
     add(
@@ -214,19 +214,23 @@ def render_reference(content: Content, add: Callable[..., None]) -> Any:
             by_module.append((module, [case_map(case) for case in cases]))
     if by_module:
         # One page per case, so no page grows with the course; only the list is in the nav.
+        # Maps mark the choice each case teaches: they stay out of the learners' search.
         add(
             "contributors/maps.md.j2",
             "contributors/maps.md",
             "Scenario maps",
+            meta=page_meta("Scenario maps", searchable=False),
             by_module=by_module,
             map_path=map_path,
         )
         for module, maps in by_module:
             for one in maps:
+                title = f"Map: {one.case.title}"
                 add(
                     "contributors/map.md.j2",
                     map_path(one.case),
-                    f"Map: {one.case.title}",
+                    title,
+                    meta=page_meta(title, searchable=False),
                     map=one,
                     module=module,
                 )

@@ -23,6 +23,7 @@ from typing import Any
 
 import jinja2
 import jinja2.bccache
+import yaml
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markupsafe import Markup
@@ -142,6 +143,31 @@ def md_text(text: str) -> Markup:
     return Markup(_MD_SPECIAL.sub(r"\\\1", escaped))
 
 
+def page_meta(title: str, *, searchable: bool = True, course_script: bool = True) -> dict[str, Any]:
+    """What a page tells the theme in its front matter: its title, search, the learner script.
+
+    The title is HTML-escaped, like the navigation's (``NavEntry.to_mkdocs``): the theme
+    prints ``page.meta.title`` into the page as it is.
+    """
+    meta: dict[str, Any] = {"title": html.escape(title)}
+    if not searchable:
+        meta["search"] = {"exclude": True}
+    if not course_script:
+        meta["course_script"] = False
+    return meta
+
+
+def front_matter(meta: dict[str, Any]) -> str:
+    """``meta`` as a page's YAML front matter, written by a YAML dumper.
+
+    Never assembled from strings: whatever characters a title holds (quotes, colons, ``---``,
+    characters outside the Basic Multilingual Plane), the front matter parses back to ``meta``.
+    MkDocs would otherwise print it as the page's first paragraph, Markdown links and all.
+    """
+    text = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1_000_000)
+    return f"---\n{text}---\n"
+
+
 def item_path(module: Module, item: Item) -> str:
     return f"{module.id}/{item.id}.md"
 
@@ -245,8 +271,12 @@ def render(content: Content, templates: Path) -> Rendered:
         except jinja2.TemplateError as exc:
             raise ContentError([_template_diagnostic(exc, templates, template)]) from exc
 
-    def add(template: str, path: str, title: str, **context: Any) -> None:
-        pages.append(Page(path, title, render_text(template, path, **context)))
+    def add(
+        template: str, path: str, title: str, meta: dict[str, Any] | None = None, **context: Any
+    ) -> None:
+        """A page from ``template``; ``meta`` (see ``page_meta``) becomes its front matter."""
+        text = render_text(template, path, **context)
+        pages.append(Page(path, title, front_matter(meta) + text if meta else text))
 
     add("home.md.j2", "index.md", course.title, content=content)
     add("progress.md.j2", "progress.md", "Your progress")

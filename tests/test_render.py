@@ -6,6 +6,7 @@ The rendered pages of the fixture course (one item of every kind) are golden fil
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -14,6 +15,9 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from mkdocs.utils.meta import get_data
 
 from builder.diagnostics import ContentError
 from builder.model import Case
@@ -23,10 +27,12 @@ from builder.render import (
     Rendered,
     _markdown,
     _plain_block,
+    front_matter,
     in_parts,
     md,
     md_inline,
     md_text,
+    page_meta,
     render,
     story_order,
     url_of,
@@ -258,9 +264,6 @@ def test_plain_prose_takes_the_shortcut() -> None:
 
 
 def test_the_shortcut_gives_markdown_its_html_for_generated_texts() -> None:
-    from hypothesis import given, settings
-    from hypothesis import strategies as st
-
     @settings(max_examples=3000, deadline=None, derandomize=True)
     @given(st.lists(st.sampled_from(MARKDOWNISH), max_size=30).map("".join) | st.text())
     def check(text: str) -> None:
@@ -537,3 +540,78 @@ def test_a_course_without_approaches_or_sources_has_no_glossary_or_sources_page(
     paths = [p.path for p in render(found, TEMPLATES).pages]
     assert "glossary.md" not in paths
     assert "sources.md" not in paths
+
+
+# --- generated front matter parses, whatever the titles hold ---------------------------------
+
+TITLES_THAT_BROKE_FRONT_MATTER = [
+    pytest.param("An emoji \U0001f600 and \U0001d538", id="outside-the-bmp"),
+    pytest.param("The best session [ever](javascript:alert(1))", id="markdown-link"),
+    pytest.param("Quotes \" and ' and: a colon # and a hash", id="yaml-punctuation"),
+    pytest.param("--- a rule\nsearch:\n  exclude: false\n---", id="front-matter-lines"),
+    pytest.param("</title><script>alert(1)</script> & {: .x}", id="html"),
+]
+
+
+def retitled_content(tmp_path: Path, title: str) -> Content:
+    """The fixture course with ``title`` (and a number) as the title of every file."""
+    shutil.copytree(FIXTURE_COURSE, tmp_path / "content")
+    for number, path in enumerate(sorted((tmp_path / "content").rglob("*.yml"))):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data["title"] = f"{title} {number}"
+        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    found, diagnostics = validate_content(tmp_path / "content")
+    assert found is not None, [d.format() for d in diagnostics]
+    return found
+
+
+def expected_meta(path: str) -> dict[str, Any] | None:
+    """The front matter each family of pages has (None: learner pages have none)."""
+    if path.startswith("trainer/"):
+        return {"search": {"exclude": True}, "course_script": False}
+    if path.startswith("contributors/maps"):
+        return {"search": {"exclude": True}}
+    return None
+
+
+@pytest.mark.parametrize("title", TITLES_THAT_BROKE_FRONT_MATTER)
+def test_every_page_front_matter_parses_with_the_title_whatever_it_holds(
+    tmp_path: Path, title: str
+) -> None:
+    """MkDocs prints front matter that does not parse as the page's first paragraph, where a
+    Markdown link in a title becomes live and the page loses its title and search exclusion.
+    The title is HTML-escaped: the theme prints ``page.meta.title`` as it is."""
+    pages = render(retitled_content(tmp_path, title), TEMPLATES).pages
+    for page in pages:
+        body, meta = get_data(page.text)
+        expected = expected_meta(page.path)
+        if expected is None:
+            assert meta == {}, page.path
+            continue
+        assert {**meta, "title": None} == {**expected, "title": None}, page.path
+        assert meta["title"] == html.escape(page.title), page.path
+        assert not body.lstrip().startswith(("---", "title:")), page.path
+    families = {re.sub(r".*[/-]", "", p.path) for p in pages if p.path.startswith("trainer/")}
+    assert {"cards.md", "projector.md", "gamebook.md", "index.md"} <= families
+
+
+def test_every_scenario_map_has_its_title_and_stays_out_of_search(rendered: Rendered) -> None:
+    maps = [p for p in rendered.pages if p.path.startswith("contributors/maps")]
+    assert [p.path for p in maps] == [
+        "contributors/maps.md",
+        "contributors/maps/fork-in-the-road.md",
+    ]
+    for page in maps:
+        body, meta = get_data(page.text)
+        assert meta == {"title": html.escape(page.title), "search": {"exclude": True}}
+        assert body.startswith("# "), page.path
+    assert get_data(maps[1].text)[1]["title"] == "Map: A fork in the road"
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.text(max_size=80))
+def test_front_matter_round_trips_any_text(title: str) -> None:
+    meta = page_meta(title, searchable=False, course_script=False)
+    body, parsed = get_data(front_matter(meta) + "# Heading\n")
+    assert parsed == meta
+    assert body == "# Heading\n"
