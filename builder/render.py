@@ -4,9 +4,13 @@ Nothing here touches the disk except reading templates: the result is a list of 
 memory plus the navigation and the machine-readable course index, for any adapter to use.
 
 Text from content files reaches the page in exactly two ways, both escaped:
-- Markdown fields go through markdown-it-py with raw HTML disabled (``md``, ``md_inline``);
+- Markdown fields go through markdown-it-py with raw HTML disabled (``md``, ``md_inline``),
+  links only to http(s), mailto and relative URLs, images only from the site;
 - plain text goes through Jinja's autoescape, or ``md_text`` where it sits in Markdown syntax
   (headings, link labels), which escapes both HTML and Markdown punctuation.
+
+Either way no line of the result starts with a code fence (MkDocs' Markdown reads fences even
+inside HTML blocks), so what the content says is shown as written, never as Markdown.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import posixpath
 import re
 import traceback
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,7 +31,8 @@ import jinja2.bccache
 import yaml
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
-from markupsafe import Markup
+from markdown_it.token import Token
+from markupsafe import Markup, escape
 
 from .diagnostics import ContentError, Diagnostic, Position
 from .model import Case, Drill, Item, Module, Quiz, RolePlay, Step
@@ -36,7 +42,52 @@ from .validate import Content
 SCHEMA_VERSION = 1
 APPROACH_ORDER = [a.value for a in Approach]
 
-_markdown = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+#: The only URL schemes a link may have; anything else (javascript:, data:, vbscript:, file:,
+#: an app's own scheme...) is not made a link, and stays in the text as written.
+LINK_SCHEMES = frozenset(["http", "https", "mailto"])
+_SCHEME = re.compile(r"\s*([A-Za-z][A-Za-z0-9+.\-]*):")
+
+
+def url_scheme(url: str) -> str | None:
+    """The scheme of ``url`` in lower case, or None for a relative URL."""
+    found = _SCHEME.match(url)
+    return found.group(1).lower() if found else None
+
+
+def is_external(url: str) -> bool:
+    """Whether ``url`` points outside the site (it has a scheme, or starts with ``//``)."""
+    return url_scheme(url) is not None or url.lstrip().startswith(("//", "\\"))
+
+
+class _CourseMarkdown(MarkdownIt):
+    """CommonMark with the course's link rule: http(s), mailto and relative URLs only."""
+
+    def validateLink(self, url: str) -> bool:
+        # `url` is normalised: entities decoded, then unsafe characters percent-encoded.
+        scheme = url_scheme(url)
+        return scheme is None or scheme in LINK_SCHEMES
+
+
+def _image(renderer: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    """An image from the site as an image; one from elsewhere as a link to it.
+
+    Loading it would make every learner's browser contact a third party (validation warns
+    about it, and refuses it under --strict); a link asks first.
+    """
+    token = tokens[idx]
+    src = str(token.attrGet("src") or "")
+    if not is_external(src):
+        return str(renderer.image(tokens, idx, options, env))
+    label = renderer.renderInlineAsText(token.children or [], options, env) or src
+    return f'<a href="{escapeHtml(src)}">{escapeHtml(label)}</a>'
+
+
+_markdown = _CourseMarkdown("commonmark", {"html": False, "typographer": False}).enable("table")
+_markdown.add_render_rule("image", _image)
+# A line that starts with three backticks or tildes: Python-Markdown's `fenced_code` would make
+# it a code block even inside an HTML block. The first of them becomes a character reference.
+_FENCE_START = re.compile(r"^(?=```|~~~)[`~]", re.MULTILINE)
+_FENCE_ENTITY = {"`": "&#96;", "~": "&#126;"}
 # Text made only of these characters has no Markdown syntax inside a line: letters, digits,
 # spaces and punctuation that CommonMark gives no meaning to (``>`` and ``"`` only need
 # escaping). Where a line starts matters too; ``_plain_block`` checks that.
@@ -91,7 +142,7 @@ def md(text: str | None) -> Markup:
     """Markdown to HTML, raw HTML disabled (shown as text)."""
     text = text or ""
     plain = _plain_block(text)
-    return Markup(_markdown.render(text) if plain is None else plain)
+    return Markup(fence_safe(_markdown.render(text)) if plain is None else plain)
 
 
 def md_inline(text: str | None) -> Markup:
@@ -99,7 +150,26 @@ def md_inline(text: str | None) -> Markup:
     text = text or ""
     if "\n" not in text and _PLAIN_TEXT.fullmatch(text):
         return Markup(escapeHtml(text))
-    return Markup(_markdown.renderInline(text))
+    return Markup(fence_safe(_markdown.renderInline(text)))
+
+
+def fence_safe(html_text: str) -> str:
+    """``html_text`` with no line starting with a code fence (the same HTML to a browser)."""
+    if "```" not in html_text and "~~~" not in html_text:
+        return html_text
+    return _FENCE_START.sub(lambda m: _FENCE_ENTITY[m.group()], html_text)
+
+
+def plain(value: Any) -> Any:
+    """Jinja's ``finalize``: plain text printed by a template, shown as written.
+
+    Autoescape makes it safe as HTML; this makes it safe from Markdown too, where a line of
+    it would start a code fence. Markup (already HTML) and non-text values pass unchanged.
+    """
+    fenced = isinstance(value, str) and ("```" in value or "~~~" in value)
+    if fenced and not isinstance(value, Markup):
+        return Markup(fence_safe(str(escape(value))))
+    return value
 
 
 def _plain_block(text: str) -> str | None:
@@ -238,6 +308,7 @@ def make_environment(templates: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=plain,
     )
     env.filters.update(
         md=_cached(md),  # one cache per environment: per build, freed with it

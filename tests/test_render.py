@@ -27,8 +27,10 @@ from builder.render import (
     Rendered,
     _markdown,
     _plain_block,
+    fence_safe,
     front_matter,
     in_parts,
+    make_environment,
     md,
     md_inline,
     md_text,
@@ -267,8 +269,8 @@ def test_the_shortcut_gives_markdown_its_html_for_generated_texts() -> None:
     @settings(max_examples=3000, deadline=None, derandomize=True)
     @given(st.lists(st.sampled_from(MARKDOWNISH), max_size=30).map("".join) | st.text())
     def check(text: str) -> None:
-        assert md(text) == _markdown.render(text)
-        assert md_inline(text) == _markdown.renderInline(text)
+        assert md(text) == fence_safe(_markdown.render(text))
+        assert md_inline(text) == fence_safe(_markdown.renderInline(text))
 
     check()
 
@@ -291,8 +293,8 @@ def test_the_shortcut_gives_markdown_its_html_for_every_shipped_text() -> None:
     assert len(texts) > 500
     assert sum(_plain_block(t) is not None for t in texts) > len(texts) / 2
     for text in texts:
-        assert md(text) == _markdown.render(text), text
-        assert md_inline(text) == _markdown.renderInline(text), text
+        assert md(text) == fence_safe(_markdown.render(text)), text
+        assert md_inline(text) == fence_safe(_markdown.renderInline(text)), text
 
 
 def test_up_to_ten_modules_stay_at_the_top_of_the_navigation() -> None:
@@ -615,3 +617,85 @@ def test_front_matter_round_trips_any_text(title: str) -> None:
     body, parsed = get_data(front_matter(meta) + "# Heading\n")
     assert parsed == meta
     assert body == "# Heading\n"
+
+
+# --- links: http(s), mailto and relative URLs only; nothing of text read as a code fence -----
+
+NOT_LINKS = [
+    pytest.param("[x](javascript:alert(1))", id="javascript"),
+    pytest.param("[x](JaVaScRiPt:alert(1))", id="javascript-mixed-case"),
+    pytest.param("[x](<javascript:alert(1)>)", id="javascript-in-angle-brackets"),
+    pytest.param("[x](&#106;avascript:alert(1))", id="javascript-entity"),
+    pytest.param("[x][ref]\n\n[ref]: javascript:alert(1)", id="javascript-reference"),
+    pytest.param("<javascript:alert(1)>", id="javascript-autolink"),
+    pytest.param("[x](data:text/html,<script>alert(1)</script>)", id="data"),
+    pytest.param("![x](data:image/png;base64,iVBORw0KGgo=)", id="data-image"),
+    pytest.param("[x](vbscript:msgbox(1))", id="vbscript"),
+    pytest.param("[x](file:///etc/passwd)", id="file"),
+    pytest.param("[x](tel:+15550100)", id="tel"),
+    pytest.param("[x](intent://scan#Intent;end)", id="app-scheme"),
+    pytest.param("<ftp://example.com/file>", id="ftp-autolink"),
+]
+
+
+@pytest.mark.parametrize("text", NOT_LINKS)
+def test_a_url_of_any_other_scheme_than_http_https_or_mailto_is_not_made_a_link(
+    text: str,
+) -> None:
+    for html_text in (md(text), md_inline(text)):
+        assert re.findall(r'(?:href|src)="([^"]*)"', html_text) == [], html_text
+
+
+LINKS = [
+    pytest.param("[x](https://example.com/a)", "https://example.com/a", id="https"),
+    pytest.param("[x](http://example.com/a)", "http://example.com/a", id="http"),
+    pytest.param("[x](mailto:someone@example.com)", "mailto:someone@example.com", id="mailto"),
+    pytest.param("[x](../glossary/)", "../glossary/", id="relative"),
+    pytest.param("[x](#step-2)", "#step-2", id="anchor"),
+    pytest.param("<https://example.com/>", "https://example.com/", id="autolink"),
+    pytest.param(
+        "[x][ref]\n\n[ref]: https://example.com/r", "https://example.com/r", id="reference"
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "url"), LINKS)
+def test_http_https_mailto_and_relative_links_stay_links(text: str, url: str) -> None:
+    assert re.findall(r'href="([^"]*)"', md(text)) == [url]
+
+
+def test_an_image_from_elsewhere_is_shown_as_a_link_to_it_and_one_from_the_site_as_an_image() -> (
+    None
+):
+    assert str(md("![A chart](https://example.com/c.png)")) == (
+        '<p><a href="https://example.com/c.png">A chart</a></p>\n'
+    )
+    assert str(md("![A chart](//example.com/c.png)")) == (
+        '<p><a href="//example.com/c.png">A chart</a></p>\n'
+    )
+    assert (
+        str(md("![A chart](images/c.png)")) == '<p><img src="images/c.png" alt="A chart" /></p>\n'
+    )
+
+
+FENCES = [
+    pytest.param("Asking:\n```\nwhat is stopping you?\n```", id="backticks"),
+    pytest.param("Asking:\n~~~\nwhat is stopping you?\n~~~", id="tildes"),
+    pytest.param("```python\nprint(1)\n```", id="at-the-start"),
+    pytest.param("\\`\\`\\`\nescaped in Markdown\n\\`\\`\\`", id="escaped-backticks"),
+]
+
+
+@pytest.mark.parametrize("text", FENCES)
+def test_no_line_of_text_or_markdown_output_starts_a_code_fence(text: str) -> None:
+    """MkDocs' Markdown reads a fence at the start of a line even inside an HTML block: a
+    plain-text field would become a code block, and the HTML around it text."""
+    env = make_environment(TEMPLATES)
+    outputs = [
+        env.from_string("<p>{{ text }}</p>").render(text=text),
+        str(md(text)),
+        str(md_inline(text)),
+    ]
+    for output in outputs:
+        assert not re.search(r"^(```|~~~)", output, re.MULTILINE), output
+    assert html.unescape(outputs[0]) == f"<p>{text}</p>", "shown exactly as written"
