@@ -9,8 +9,10 @@ Text from content files reaches the page in exactly two ways, both escaped:
 - plain text goes through Jinja's autoescape, or ``md_text`` where it sits in Markdown syntax
   (headings, link labels), which escapes both HTML and Markdown punctuation.
 
-Either way no line of the result starts with a code fence (MkDocs' Markdown reads fences even
-inside HTML blocks), so what the content says is shown as written, never as Markdown.
+Either way the result stays one HTML block for any Markdown reader (``one_block``): no line
+starts a code fence (MkDocs' Markdown reads fences even inside HTML blocks) and no line is
+blank (which ends an HTML block in CommonMark, for the pages ``course export-markdown`` writes),
+so what the content says is shown as written, never as Markdown.
 """
 
 from __future__ import annotations
@@ -84,10 +86,10 @@ def _image(renderer: Any, tokens: Sequence[Token], idx: int, options: Any, env: 
 
 _markdown = _CourseMarkdown("commonmark", {"html": False, "typographer": False}).enable("table")
 _markdown.add_render_rule("image", _image)
-# A line that starts with three backticks or tildes: Python-Markdown's `fenced_code` would make
-# it a code block even inside an HTML block. The first of them becomes a character reference.
-_FENCE_START = re.compile(r"^(?=```|~~~)[`~]", re.MULTILINE)
-_FENCE_ENTITY = {"`": "&#96;", "~": "&#126;"}
+# What would end an HTML block or start a code block inside one: a line that starts with three
+# backticks or tildes (its first character), and the line break before a blank line.
+_BREAKS_BLOCK = re.compile(r"^(?=```|~~~)[`~]|\n(?=[ \t]*\n)", re.MULTILINE)
+_ENTITY = {"`": "&#96;", "~": "&#126;", "\n": "&#10;"}
 # Text made only of these characters has no Markdown syntax inside a line: letters, digits,
 # spaces and punctuation that CommonMark gives no meaning to (``>`` and ``"`` only need
 # escaping). Where a line starts matters too; ``_plain_block`` checks that.
@@ -142,7 +144,7 @@ def md(text: str | None) -> Markup:
     """Markdown to HTML, raw HTML disabled (shown as text)."""
     text = text or ""
     plain = _plain_block(text)
-    return Markup(fence_safe(_markdown.render(text)) if plain is None else plain)
+    return Markup(one_block(_markdown.render(text)) if plain is None else plain)
 
 
 def md_inline(text: str | None) -> Markup:
@@ -150,25 +152,31 @@ def md_inline(text: str | None) -> Markup:
     text = text or ""
     if "\n" not in text and _PLAIN_TEXT.fullmatch(text):
         return Markup(escapeHtml(text))
-    return Markup(fence_safe(_markdown.renderInline(text)))
+    return Markup(one_block(_markdown.renderInline(text)))
 
 
-def fence_safe(html_text: str) -> str:
-    """``html_text`` with no line starting with a code fence (the same HTML to a browser)."""
-    if "```" not in html_text and "~~~" not in html_text:
+def one_block(html_text: str) -> str:
+    """``html_text`` made to stay inside the HTML block around it, for any Markdown reader.
+
+    No line starts a code fence, and no line is blank: the character that would do it is
+    written as a character reference, which is the same HTML to a browser (a line break
+    between words or inside ``<pre>`` included).
+    """
+    if "\n" not in html_text and "```" not in html_text and "~~~" not in html_text:
         return html_text
-    return _FENCE_START.sub(lambda m: _FENCE_ENTITY[m.group()], html_text)
+    return _BREAKS_BLOCK.sub(lambda m: _ENTITY[m.group()], html_text)
 
 
 def plain(value: Any) -> Any:
     """Jinja's ``finalize``: plain text printed by a template, shown as written.
 
-    Autoescape makes it safe as HTML; this makes it safe from Markdown too, where a line of
-    it would start a code fence. Markup (already HTML) and non-text values pass unchanged.
+    Autoescape makes it safe as HTML; ``one_block`` makes it safe from Markdown too, where a
+    line of it could start a code fence or a blank line end the HTML block it is in. Markup
+    (already HTML) and non-text values pass unchanged.
     """
-    fenced = isinstance(value, str) and ("```" in value or "~~~" in value)
-    if fenced and not isinstance(value, Markup):
-        return Markup(fence_safe(str(escape(value))))
+    lines = isinstance(value, str) and ("\n" in value or value.startswith(("```", "~~~")))
+    if lines and not isinstance(value, Markup):
+        return Markup(one_block(str(escape(value))))
     return value
 
 
