@@ -8,6 +8,7 @@ documented in ``CODES`` below and on the site's error reference.
 from __future__ import annotations
 
 import os
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,13 +100,17 @@ class Diagnostic:
         object.__setattr__(self, "sort_key", key)
 
     def format(self, cwd: Path | None = None) -> str:
-        """The printed form: ``path:line:col: severity[code]: message`` plus a hint line."""
-        path = display_path(self.position.path, cwd)
+        """The printed form: ``path:line:col: severity[code]: message`` plus a hint line.
+
+        Control characters from the content (terminal escape sequences above all) are printed
+        as escapes, so a file cannot erase, forge or retitle anything on the terminal.
+        """
+        path = printable(display_path(self.position.path, cwd))
         head = (
             f"{path}:{self.position.line}:{self.position.column}: "
-            f"{self.severity}[{self.code}]: {self.message}"
+            f"{self.severity}[{self.code}]: {printable(self.message)}"
         )
-        return f"{head}\n    hint: {self.hint}" if self.hint else head
+        return f"{head}\n    hint: {printable(self.hint)}" if self.hint else head
 
     def format_github(self, cwd: Path | None = None) -> str:
         """A GitHub Actions workflow command: an inline annotation on the pull request."""
@@ -114,12 +119,12 @@ class Diagnostic:
             text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
             return text.replace(":", "%3A").replace(",", "%2C") if prop else text
 
-        path = display_path(self.position.path, cwd)
+        path = printable(display_path(self.position.path, cwd))
         props = (
             f"file={escape(path, prop=True)},line={self.position.line},"
             f"col={self.position.column},title={escape(self.code, prop=True)}"
         )
-        body = self.message + (f"\n{self.hint}" if self.hint else "")
+        body = printable(self.message) + (f"\n{printable(self.hint)}" if self.hint else "")
         return f"::{self.severity} {props}::{escape(body)}"
 
     def as_error(self) -> Diagnostic:
@@ -127,6 +132,34 @@ class Diagnostic:
         if self.severity == "error":
             return self
         return Diagnostic(self.code, self.message, self.position, self.hint, "error")
+
+
+_UNPRINTABLE = frozenset(["Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"])
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str) -> str:
+    """``text`` with control and format characters written as escapes (``\\x1b``, ``\\u202e``).
+
+    For anything printed to a terminal: escape sequences, bidirectional overrides and line
+    breaks from the content show as what they are instead of acting on the terminal.
+    """
+    if text.isprintable():
+        return text
+    return "".join(_escape(c) if unicodedata.category(c) in _UNPRINTABLE else c for c in text)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    if char in _ESCAPES:
+        return _ESCAPES[char]
+    return (
+        f"\\x{code:02x}"
+        if code < 0x100
+        else f"\\u{code:04x}"
+        if code < 0x10000
+        else f"\\U{code:08x}"
+    )
 
 
 def display_path(path: str, cwd: Path | None = None) -> str:

@@ -183,6 +183,20 @@ def test_content_problems_never_show_a_traceback(project: Path) -> None:
     assert "error[yaml-too-deep]" in result.stderr
 
 
+def test_terminal_escape_sequences_in_content_are_printed_escaped(project: Path) -> None:
+    """An unknown key, a value shown in a message: nothing of the content drives the terminal."""
+    edit(
+        project / MODULE,
+        "minutes: 30\n",
+        'minutes: 30\n"\\e[2K\\e[1A\\e]0;forged title\\a": 1\n',
+    )
+    result = invoke("validate")
+    assert result.exit_code == 1
+    assert "\x1b" not in result.output
+    assert "\x07" not in result.output
+    assert "unknown key `\\x1b[2K\\x1b[1A\\x1b]0;forged title\\x07`" in result.stderr
+
+
 # --- schema ---------------------------------------------------------------------------------
 
 
