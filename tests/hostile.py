@@ -6,11 +6,12 @@ anyone listing it here. Optional text fields the course leaves out, empty lists 
 empty lists of small models (such as reflection prompts) are filled in too; the tests check
 that every text field the model declares is reached.
 
-Each payload, if anything of it were obeyed as HTML, Markdown or a template, would call the
-page's ``cqPwned(n)`` (the browser test defines it and counts the calls), open a dialog, link
-to a ``javascript:`` or ``data:`` URL, load something from ``third-party.invalid``, or print
-``cqJINJAran``. Titles carry characters outside the Basic Multilingual Plane, which once
-broke the generated front matter.
+Each kind of field gets every payload at least once (see ``payload_text``). Each payload, if
+anything of it were obeyed as HTML, Markdown or a template, would call the page's
+``cqPwned(n)`` (the browser test records the calls), open a dialog, link to a ``javascript:``
+or ``data:`` URL, load something from ``third-party.invalid``, or print ``cqJINJAran``. Every
+text starts with characters outside the Basic Multilingual Plane, which once broke the
+generated front matter.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import copy
 import re
 import shutil
 import typing
+from collections import Counter
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -91,16 +93,27 @@ REFUSED_PAYLOADS = [
 ]
 
 
-def payload_text(index: int, limit: int | None) -> str:
-    """The hostile value of the ``index``-th text field.
+#: How many payloads a text field gets after the first of its kind, which gets all of them.
+WINDOW = 8
 
-    A field with a length limit (titles) gets one payload, in turn; any other field gets all
-    of them, each as its own paragraph, so no payload hides another.
+
+def payload_text(index: int, limit: int | None) -> str:
+    """The hostile value of the ``index``-th text field of one kind (say, `Choice.consequence`).
+
+    The first field of each kind gets every payload, each as its own paragraph so that none
+    hides another; the next ones get ``WINDOW`` payloads in turn, which keeps pages to a size
+    a browser crawls quickly while each payload still reaches hundreds of fields. A field with
+    a length limit (a title) gets one payload, in turn.
     """
-    if limit is None:
-        return f"{ASTRAL} " + "\n\n".join(PAYLOADS)
-    fitting = [p for p in PAYLOADS if len(p) + len(ASTRAL) + 1 <= limit]
-    return f"{ASTRAL} {fitting[index % len(fitting)]}"
+    if limit is not None:
+        fitting = [p for p in PAYLOADS if len(p) + len(ASTRAL) + 1 <= limit]
+        return f"{ASTRAL} {fitting[index % len(fitting)]}"
+    if index == 0:
+        chosen = PAYLOADS
+    else:
+        start = (index - 1) * WINDOW
+        chosen = [PAYLOADS[(start + n) % len(PAYLOADS)] for n in range(WINDOW)]
+    return f"{ASTRAL} " + "\n\n".join(chosen)
 
 
 def max_length(model: type[BaseModel], name: str) -> int | None:
@@ -150,12 +163,18 @@ class Attacker:
 
     def __init__(self) -> None:
         self.count = 0
-        self.reached: set[tuple[str, str]] = set()
+        self.of_kind: Counter[tuple[str, str]] = Counter()
+
+    @property
+    def reached(self) -> set[tuple[str, str]]:
+        return set(self.of_kind)
 
     def text(self, model: type[BaseModel], name: str) -> str:
-        self.reached.add((model.__name__, name))
+        kind = (model.__name__, name)
+        index = self.of_kind[kind]
+        self.of_kind[kind] += 1
         self.count += 1
-        return payload_text(self.count, max_length(model, name))
+        return payload_text(index, max_length(model, name))
 
     def attack(self, model: BaseModel, data: dict[str, Any]) -> None:
         """Put payloads into ``data`` (the YAML data of ``model``), in place."""
