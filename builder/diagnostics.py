@@ -30,6 +30,8 @@ CODES: dict[str, str] = {
     "yaml-too-large": "Aliases expand into more nodes than a content file may hold.",
     "yaml-too-deep": "Values are nested deeper than a content file may be.",
     "complex-key": "A key is a list or mapping instead of plain text.",
+    "control-character": "A text holds a control character (escape, NUL...), which no page "
+    "can show and a terminal would obey.",
     # checking one file against the model
     "missing-kind": "The file has no `kind` key, so it is unclear what it describes.",
     "unknown-kind": "The `kind` is not one of the content kinds.",

@@ -9,6 +9,7 @@ Three layers, each collecting every problem before reporting:
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from collections import Counter
@@ -558,6 +559,42 @@ class Checked:
     refers to them is not reported again as referring to nothing."""
 
 
+# --- hostile or mistaken text: what no text field may hold ------------------------------
+
+# C0 controls but tab and line feed, DEL and C1 controls: a page would carry them as raw bytes.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL_NAMES = {0: "NUL", 7: "bell", 8: "backspace", 13: "carriage return", 27: "escape"}
+
+
+def check_texts(loaded: Loaded) -> list[Diagnostic]:
+    """Every text value of a file, whatever field it is in: no control characters."""
+    out: list[Diagnostic] = []
+    todo: list[tuple[PathKey, Any]] = [((), loaded.data)]
+    while todo:
+        at, value = todo.pop()
+        if isinstance(value, str):
+            found = _CONTROL.search(value)
+            if found is not None:
+                out.append(_control_character(loaded, at, value, found.start()))
+        elif isinstance(value, dict):
+            todo.extend(((*at, key), one) for key, one in value.items())
+        elif isinstance(value, list):
+            todo.extend(((*at, index), one) for index, one in enumerate(value))
+    return out
+
+
+def _control_character(loaded: Loaded, at: PathKey, value: str, index: int) -> Diagnostic:
+    code = ord(value[index])
+    name = _CONTROL_NAMES.get(code, "a control character")
+    return Diagnostic(
+        "control-character",
+        f"`{_label(at)}` holds U+{code:04X} ({name}) as its character {index + 1}",
+        loaded.position(at),
+        "remove it: text holds printable characters, line breaks and tabs only (in a quoted "
+        'value, an escape such as "\\e" or "\\0" writes a control character)',
+    )
+
+
 def check_files(paths: Iterable[Path]) -> Checked:
     """Load and check each file on its own (layers 1 and 2)."""
     out = Checked()
@@ -566,6 +603,7 @@ def check_files(paths: Iterable[Path]) -> Checked:
         out.diagnostics += problems
         if loaded is None:
             continue
+        out.diagnostics += check_texts(loaded)
         document, problems = check_document(loaded)
         out.diagnostics += problems
         if document is None:

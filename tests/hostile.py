@@ -21,7 +21,7 @@ import re
 import shutil
 import typing
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -161,7 +161,9 @@ def declared_text_fields() -> set[tuple[str, str]]:
 class Attacker:
     """Fills a file's data with payloads, field by field; remembers which fields it reached."""
 
-    def __init__(self) -> None:
+    def __init__(self, payload: Callable[[int, int | None], str] = payload_text) -> None:
+        #: The value of the n-th field of a kind, given the length limit of its texts.
+        self.payload = payload
         self.count = 0
         self.of_kind: Counter[tuple[str, str]] = Counter()
 
@@ -174,7 +176,7 @@ class Attacker:
         index = self.of_kind[kind]
         self.of_kind[kind] += 1
         self.count += 1
-        return payload_text(index, max_length(model, name))
+        return self.payload(index, max_length(model, name))
 
     def attack(self, model: BaseModel, data: dict[str, Any]) -> None:
         """Put payloads into ``data`` (the YAML data of ``model``), in place."""
@@ -218,11 +220,11 @@ class Attacker:
         return None
 
 
-def write_hostile_content(source: Path, target: Path) -> Attacker:
+def write_hostile_content(source: Path, target: Path, attacker: Attacker | None = None) -> Attacker:
     """The course in ``source`` with payloads in every text field, written below ``target``."""
     content, diagnostics = validate_content(source)
     assert content is not None, [d.format() for d in diagnostics]
-    attacker = Attacker()
+    attacker = attacker or Attacker()
     for document in content.documents.values():
         data = copy.deepcopy(document.loaded.data)
         attacker.attack(document.model, data)

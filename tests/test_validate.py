@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hostile import REFUSED_PAYLOADS, Attacker, declared_text_fields, write_hostile_content
 
 from builder.diagnostics import CODES, Diagnostic
 from builder.model import Case
@@ -24,6 +25,7 @@ from builder.validate import (
 )
 
 TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
 FIXTURE_COURSE = TESTS / "fixtures" / "course" / "content"
 INVALID = TESTS / "fixtures" / "invalid"
 GOLDEN = TESTS / "golden" / "validate"
@@ -401,3 +403,22 @@ def test_approach_counts_count_drill_statements_only(project: Path) -> None:
     assert content is not None
     counts = approach_counts(content.items.values())
     assert {a.value: n for a, n in counts.items()} == {"managing": 2, "coaching": 2}
+
+
+# --- hostile text (tests/hostile.py) ---------------------------------------------------------
+
+
+def test_a_control_character_in_any_text_field_is_refused_where_it_is(tmp_path: Path) -> None:
+    """Every text field of every kind, with escape, NUL, C1 and carriage-return characters:
+    each is an error at its own field, so none reaches a page as raw bytes."""
+
+    def payload(index: int, limit: int | None) -> str:
+        return f"Text {REFUSED_PAYLOADS[index % len(REFUSED_PAYLOADS)]} more"
+
+    attacker = write_hostile_content(ROOT / "content", tmp_path / "content", Attacker(payload))
+    _content, diagnostics = validate_content(tmp_path / "content")
+    refused = [d for d in diagnostics if d.code == "control-character"]
+    assert {d.severity for d in refused} == {"error"}
+    places = {(d.position.path, d.position.line, d.position.column) for d in refused}
+    assert len(places) == len(refused) == attacker.count
+    assert attacker.reached == declared_text_fields()
