@@ -168,10 +168,90 @@ def _syntax_diagnostic(exc: yaml.MarkedYAMLError, text: str, name: str) -> Diagn
                 Position(name, mark.line + 1, column),
                 "YAML indents with spaces only: replace the tab with spaces",
             )
+        misplaced = _misindented_key(lines, mark.line, name)
+        if misplaced is not None:
+            return misplaced
     problem = exc.problem or "invalid YAML"
     if exc.context:
         problem = f"{problem} ({exc.context})"
     return _diag("yaml-syntax", problem, position, _SYNTAX_HINT)
+
+
+# A line holding a key (perhaps of a list item): its indentation, the key and what follows.
+_KEY_LINE = re.compile(r"( *)(?:- +)?([A-Za-z_][\w-]*):(?: +(.*))?$")
+
+
+def _content(line: str) -> bool:
+    return bool(line.strip()) and line.lstrip()[0] != "#"
+
+
+def _misindented_key(lines: list[str], at: int, name: str) -> Diagnostic | None:
+    """Which key is out of line, when YAML stops at a key indented more than one above it.
+
+    A key that was dedented is not where the parser fails: it reads on, and stops at the next
+    key that keeps the old indentation, a line (or, after the dedented key's own text, many
+    lines) later. So: find the nearest key above with less indentation whose value is on its
+    line or in a block under it. If keys around share the failing line's indentation, that
+    key is the odd one out; otherwise the failing line is (it was indented too far). Decided
+    on indentation alone, not on the parser's words.
+    """
+    here = _KEY_LINE.match(lines[at])
+    if here is None:
+        return None
+    column = here.start(2)
+    above = at - 1
+    while above >= 0 and (not _content(lines[above]) or _indent(lines[above]) > column):
+        above -= 1
+    before = _KEY_LINE.match(lines[above]) if above >= 0 else None
+    nested = any(_content(line) for line in lines[above + 1 : at])
+    if before is None or before.start(2) >= column or not (before.group(3) or nested):
+        return None  # no key above, or one whose value is the mapping this line is in
+    column_above, key_above, key = before.start(2), before.group(2), here.group(2)
+    if _sibling(lines, range(at + 1, len(lines)), column, column_above) or _sibling(
+        lines, range(above - 1, -1, -1), column, column_above
+    ):
+        return _diag(
+            "yaml-syntax",
+            f"`{key_above}` is indented {_spaces(column_above)}, the keys around it {column}",
+            Position(name, above + 1, column_above + 1),
+            f"indent `{key_above}:` with {_spaces(column)}, like the keys around it",
+        )
+    if nested:  # no telling which of the two moved: name both
+        return _diag(
+            "yaml-syntax",
+            f"`{key}` is indented {_spaces(column)}, but `{key_above}` (line {above + 1}) of the "
+            f"same mapping {column_above}",
+            Position(name, at + 1, column + 1),
+            f"line up `{key}:` and `{key_above}:` (the keys of one mapping share an indentation)",
+        )
+    return _diag(
+        "yaml-syntax",
+        f"`{key}` is indented {_spaces(column)}, more than `{key_above}` above it ({column_above})",
+        Position(name, at + 1, column + 1),
+        f"indent `{key}:` like `{key_above}:`; a line indented more than a `key: value` line "
+        "is read as the rest of that value",
+    )
+
+
+def _spaces(count: int) -> str:
+    return f"{count} space" if count == 1 else f"{count} spaces"
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _sibling(lines: list[str], order: range, column: int, floor: int) -> bool:
+    """Whether a key at ``column`` comes, in ``order``, before a line indented ``floor`` or less."""
+    for i in order:
+        if not _content(lines[i]):
+            continue
+        if _indent(lines[i]) <= floor:
+            return False
+        found = _KEY_LINE.match(lines[i])
+        if found is not None and found.start(2) == column:
+            return True
+    return False
 
 
 def _resolve(value: str, event: Any) -> Any:

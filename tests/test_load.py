@@ -122,6 +122,34 @@ BAD_TEXT = [
         id="complex-key",
     ),
     pytest.param(
+        "kind: page\nfacilitator:\n minutes: 25\n  notes: Pairs.\n  debrief:\n    - Why?\n",
+        "f.yml:3:2: error[yaml-syntax]: `minutes` is indented 1 space, the keys around it 2\n"
+        "    hint: indent `minutes:` with 2 spaces, like the keys around it",
+        id="dedented-first-key-reported-at-its-line-not-the-next",
+    ),
+    pytest.param(
+        "kind: page\nfacilitator:\n  minutes: 25\nnotes: |\n    Pairs.\n    Then all.\n"
+        "  debrief:\n    - Why?\n",
+        "f.yml:4:1: error[yaml-syntax]: `notes` is indented 0 spaces, the keys around it 2\n"
+        "    hint: indent `notes:` with 2 spaces, like the keys around it",
+        id="key-dedented-to-the-top-level-reported-at-its-line-not-after-its-text",
+    ),
+    pytest.param(
+        "kind: page\ntitle: Two levers\n  body: Text.\n",
+        "f.yml:3:3: error[yaml-syntax]: `body` is indented 2 spaces, more than `title` above it "
+        "(0)\n"
+        "    hint: indent `body:` like `title:`; a line indented more than a `key: value` line is "
+        "read as the rest of that value",
+        id="over-indented-key",
+    ),
+    pytest.param(
+        "kind: page\nfacilitator:\n notes:\n    - a\n  minutes: 2\nbody: B\n",
+        "f.yml:5:3: error[yaml-syntax]: `minutes` is indented 2 spaces, but `notes` (line 3) of "
+        "the same mapping 1\n"
+        "    hint: line up `minutes:` and `notes:` (the keys of one mapping share an indentation)",
+        id="two-keys-of-one-mapping-indented-differently",
+    ),
+    pytest.param(
         "kind: page\ntitle: !!python/object/apply:os.system ['true']\n",
         "f.yml:2:8: error[yaml-tag]: YAML tag `!!python/object/apply:os.system` is not allowed\n"
         "    hint: content files hold plain text, numbers, lists and mappings; remove the tag",
