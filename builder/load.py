@@ -23,6 +23,9 @@ import yaml
 from .diagnostics import Diagnostic, Position
 
 MAX_FILE_BYTES = 1_000_000
+#: C0 controls but tab and line feed, DEL and C1 controls. YAML refuses them written as they
+#: are, but an escape in a quoted value ("\e", "\0", "\x9b") writes them into the text.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 MAX_DEPTH = 50
 MAX_NODES = 200_000
 
@@ -64,6 +67,8 @@ class Loaded:
     data: Any = None
     values: dict[PathKey, Position] = field(default_factory=dict)
     keys: dict[PathKey, Position] = field(default_factory=dict)
+    #: Where a text value holds a control character (see ``CONTROL_CHARACTERS``).
+    controls: list[PathKey] = field(default_factory=list)
 
     def position(self, at: PathKey) -> Position:
         """The position of the value at ``at``, or of its nearest ancestor that has one."""
@@ -342,7 +347,11 @@ class _Assembler:
         elif isinstance(event, yaml.ScalarEvent):
             self.check_tag(event)
             self.check_anchor(event)
-            self.add(_resolve(event.value, event), event, 1)
+            at = self.add(_resolve(event.value, event), event, 1)
+            if CONTROL_CHARACTERS.search(event.value):
+                stack = self.stack
+                if not (stack and stack[-1].pending_key is not None):  # a value, not a key
+                    self.loaded.controls.append(at)
         elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
             self.check_tag(event)
             self.check_anchor(event)

@@ -9,7 +9,6 @@ Three layers, each collecting every problem before reporting:
 
 from __future__ import annotations
 
-import re
 import types
 import typing
 from collections import Counter
@@ -22,7 +21,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Diagnostic, Position, did_you_mean, display_path, sort_diagnostics
-from .load import Loaded, PathKey, load_file
+from .load import CONTROL_CHARACTERS, Loaded, PathKey, load_file
 from .model import ITEM_KINDS, MODELS, Case, Course, Drill, Item, Module, Quiz, RolePlay
 from .model.common import Approach
 
@@ -561,26 +560,25 @@ class Checked:
 
 # --- hostile or mistaken text: what no text field may hold ------------------------------
 
-# C0 controls but tab and line feed, DEL and C1 controls: a page would carry them as raw bytes.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _CONTROL_NAMES = {0: "NUL", 7: "bell", 8: "backspace", 13: "carriage return", 27: "escape"}
 
 
 def check_texts(loaded: Loaded) -> list[Diagnostic]:
-    """Every text value of a file, whatever field it is in: no control characters."""
-    out: list[Diagnostic] = []
-    todo: list[tuple[PathKey, Any]] = [((), loaded.data)]
-    while todo:
-        at, value = todo.pop()
-        if isinstance(value, str):
-            found = _CONTROL.search(value)
-            if found is not None:
-                out.append(_control_character(loaded, at, value, found.start()))
-        elif isinstance(value, dict):
-            todo.extend(((*at, key), one) for key, one in value.items())
-        elif isinstance(value, list):
-            todo.extend(((*at, index), one) for index, one in enumerate(value))
+    """Every text value of a file, whatever field it is in: no control characters (a page would
+    carry them as raw bytes, a terminal obey them). The loader notes where they are."""
+    out = []
+    for at in loaded.controls:
+        value = _data_at(loaded.data, at)
+        found = CONTROL_CHARACTERS.search(value)
+        if found is not None:
+            out.append(_control_character(loaded, at, value, found.start()))
     return out
+
+
+def _data_at(data: Any, at: PathKey) -> Any:
+    for part in at:
+        data = data[part]
+    return data
 
 
 def _control_character(loaded: Loaded, at: PathKey, value: str, index: int) -> Diagnostic:

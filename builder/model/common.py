@@ -112,26 +112,42 @@ def text_fields(model: BaseModel, at: tuple[str | int, ...] = ()) -> Iterator[Te
     Locations are those of the YAML data (field names, list indexes, mapping keys), so a
     loaded file gives their positions.
     """
-    for name in type(model).model_fields:
+    for name, mark in _text_bearing(type(model)):
         value = getattr(model, name)
         if value is not None:
-            yield from _walk(value, format_of(type(model), name), (*at, name), model)
+            yield from _walk(value, mark, (*at, name), model)
 
 
 def _walk(
     value: Any, mark: TextFormat | None, at: tuple[str | int, ...], owner: BaseModel
 ) -> Iterator[TextField]:
-    if isinstance(value, BaseModel):
-        yield from text_fields(value, at)
-    elif isinstance(value, str):
+    if isinstance(value, str):
         if mark is not None:
             yield TextField(at, value, mark.markdown, owner)
+    elif isinstance(value, BaseModel):
+        yield from text_fields(value, at)
     elif isinstance(value, list):
         for index, one in enumerate(value):
             yield from _walk(one, mark, (*at, index), owner)
     elif isinstance(value, dict):
         for key, one in value.items():
             yield from _walk(one, mark, (*at, str(key)), owner)
+
+
+@functools.cache
+def _text_bearing(model: type[BaseModel]) -> list[tuple[str, TextFormat | None]]:
+    """The fields of ``model`` that hold text or models (ids, numbers and flags never do)."""
+    return [
+        (name, format_of(model, name))
+        for name, info in model.model_fields.items()
+        if format_of(model, name) is not None or _holds_model(info.annotation)
+    ]
+
+
+def _holds_model(annotation: Any) -> bool:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return True
+    return any(_holds_model(arg) for arg in typing.get_args(annotation))
 
 
 @functools.cache
