@@ -9,6 +9,7 @@ Three layers, each collecting every problem before reporting:
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from collections import Counter
@@ -600,6 +601,7 @@ def check_files(paths: Iterable[Path]) -> Checked:
         loaded, problems = load_file(path)
         out.diagnostics += problems
         if loaded is None:
+            out.broken.update(_ids_of_unread(path, problems))
             continue
         out.diagnostics += check_texts(loaded)
         document, problems = check_document(loaded)
@@ -616,6 +618,40 @@ def check_files(paths: Iterable[Path]) -> Checked:
         out.documents.append(document)
         out.diagnostics += check_item(document)
     return out
+
+
+# The `id:` and `kind:` lines of a file that could not be read as YAML, and a module's items.
+_TOP_LINE = re.compile(
+    r"""^(id|kind):[ \t]*(["']?)([a-z0-9]+(?:-[a-z0-9]+)*)\2[ \t]*(?:#.*)?$""", re.M
+)
+_ITEMS = re.compile(r"^items:[ \t]*(?:\[([^\]\n]*)\]|(?:#.*)?\n((?:[ \t]+.*\n?|\n)*))", re.M)
+_ITEM = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# Problems that leave the file's text unread (or not worth reading again).
+_UNREAD = frozenset(["no-content", "file-too-large", "not-utf8", "not-a-file", "link-outside"])
+
+
+def _ids_of_unread(path: Path, problems: list[Diagnostic]) -> set[str]:
+    """What a file that failed to load would define: its name and `id:` as ids, its `kind:`
+    (``kind:course``), and for a module what it lists (``listed:ITEM``); as ``Checked.broken``.
+
+    What refers to them is not reported again as referring to nothing, nor what they list as
+    unlisted: the file's own error is the true one (a module listing it would otherwise print
+    a false missing-item, often first, whose hint says to create a file that exists).
+    """
+    found = {path.stem}
+    if any(p.code in _UNREAD for p in problems):
+        return found
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return found
+    for line in _TOP_LINE.finditer(text):
+        found.add(line.group(3) if line.group(1) == "id" else f"kind:{line.group(3)}")
+    if "kind:module" in found:
+        for items in _ITEMS.finditer(text):
+            listed = items.group(1) or re.sub(r"(?m)#.*$", "", items.group(2) or "")
+            found.update(f"listed:{item}" for item in _ITEM.findall(listed))
+    return found
 
 
 def check_course(checked: Checked, root: Path) -> Content | None:
@@ -690,6 +726,7 @@ def check_course(checked: Checked, root: Path) -> Content | None:
             f"listed:{item}" for item in typing.cast(Module, by_id[module_id].model).items
         )
     items = {k: typing.cast(Item, d.model) for k, d in by_id.items() if d.model.kind in ITEM_KINDS}
+    named = {Path(d.path).stem: d for d in by_id.values() if d.model.kind in ITEM_KINDS}
     module_of: dict[str, Module] = {}
     for module in modules:
         module_doc = by_id[module.id]
@@ -698,12 +735,18 @@ def check_course(checked: Checked, root: Path) -> Content | None:
             if item_id in broken:
                 continue
             if item_id not in items:
+                file = named.get(item_id)
                 out.append(
                     Diagnostic(
                         "missing-item",
                         f"module `{module.id}` lists `{item_id}`, but no item has that id",
                         module_doc.loaded.position(at),
-                        did_you_mean(item_id, items)
+                        (
+                            f"{display_path(file.path)} has `id: {file.model.id}`; make the id "
+                            "and this entry the same"
+                        )
+                        if file is not None
+                        else did_you_mean(item_id, items)
                         or f"create it with `course new KIND {item_id} --module {module.id}`",
                     )
                 )

@@ -232,6 +232,36 @@ COURSE_CASES = [
         (replace(CASE, "next: sad-end", "next: sadend"),),
     ),
     CourseCase(
+        "yaml-error-in-a-listed-item-is-its-only-error",
+        (
+            replace(
+                QUIZ, "    approach: coaching\n    options:", "   approach: coaching\n    options:"
+            ),
+        ),
+    ),
+    CourseCase(
+        "yaml-error-in-an-item-named-otherwise-is-its-only-error",
+        (
+            delete(QUIZ),
+            create(
+                "01-basics/check.yml",
+                "kind: quiz\nid: 'quick-check'  # listed by the module\ntitle: [Quick\n",
+            ),
+        ),
+    ),
+    CourseCase(
+        "yaml-error-in-a-module-is-its-only-error",
+        (replace(MODULE, "minutes: 30\n", "minutes: 30\n  oops: [\n"),),
+    ),
+    CourseCase(
+        "yaml-error-in-the-course-file-is-its-only-error",
+        (replace("course.yml", "id: tiny-course\n", "id: tiny-course\n  oops: [\n"),),
+    ),
+    CourseCase(
+        "listed-item-whose-file-has-another-id",
+        (replace(QUIZ, "id: quick-check\n", "id: quick-chek\n"),),
+    ),
+    CourseCase(
         "problems-in-several-files-are-sorted",
         (
             replace(QUIZ, "        feedback: Yes.\n      - id: review", "      - id: review"),
