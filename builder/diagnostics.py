@@ -58,6 +58,10 @@ CODES: dict[str, str] = {
     "draw-rule": "A quiz's `draw` does not say exactly one rule (`per_approach` or `questions`).",
     "draw-too-large": "A quiz's bank has too few questions for what one attempt draws.",
     "draw-never-drawn": "A question in a bank can never be drawn by the quiz's draw rule.",
+    "swallowed-key": "A text holds a line like `key: value` that YAML read as part of the text "
+    "(usually a key indented too far).",
+    "external-image": "A Markdown image points outside the site: every learner's browser would "
+    "fetch it from a third party (pages show it as a link instead).",
     # commands
     "no-content": "The content folder does not exist or holds no YAML files.",
     "template-error": "A template failed to render.",

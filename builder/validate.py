@@ -19,12 +19,13 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, Literal
 
+from markdown_it import MarkdownIt
 from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Diagnostic, Position, did_you_mean, display_path, sort_diagnostics
 from .load import CONTROL_CHARACTERS, Loaded, PathKey, load_file
 from .model import ITEM_KINDS, MODELS, Case, Course, Drill, Item, Module, Quiz, RolePlay
-from .model.common import Approach
+from .model.common import Approach, TextField, text_fields
 
 CONTENT_SUFFIXES = (".yml", ".yaml")
 MIN_STATEMENTS_PER_APPROACH = 2  # one example of an approach is a guess, two are a contrast
@@ -594,6 +595,108 @@ def _control_character(loaded: Loaded, at: PathKey, value: str, index: int) -> D
     )
 
 
+class _AnyLink(MarkdownIt):
+    """CommonMark that keeps every URL, so that validation sees what the author wrote."""
+
+    def validateLink(self, url: str) -> bool:
+        return True
+
+
+_IMAGES = _AnyLink("commonmark").enable("table")
+_SCHEME = re.compile(r"\s*[A-Za-z][A-Za-z0-9+.\-]*:")
+
+
+def check_text_fields(document: Document) -> list[Diagnostic]:
+    """Texts as an author means them: no `key: value` line swallowed by the text above it, no
+    image from another site."""
+    out: list[Diagnostic] = []
+    for text in text_fields(document.model):
+        if text.markdown and "![" in text.value:
+            out += _external_images(document.loaded, text)
+        if ":" in text.value:
+            out += _swallowed_keys(document.loaded, text)
+    return out
+
+
+def _external_images(loaded: Loaded, text: TextField) -> list[Diagnostic]:
+    sources = [
+        str(child.attrGet("src") or "")
+        for token in _IMAGES.parse(text.value)
+        for child in token.children or []
+        if child.type == "image"
+    ]
+    out = []
+    for src in sources:
+        shown = src if len(src) <= 60 else src[:57] + "..."
+        if src.lstrip().lower().startswith("data:"):
+            message = f"`{_label(text.at)}` has an image written into the text: {shown}"
+            effect = "pages show it as text"
+        elif _SCHEME.match(src) or src.lstrip().startswith(("//", "\\\\")):
+            message = f"`{_label(text.at)}` shows an image from outside the site: {shown}"
+            effect = (
+                "every learner's browser would fetch it from that host: pages link to it instead"
+            )
+        else:
+            continue
+        out.append(
+            Diagnostic(
+                "external-image",
+                message,
+                loaded.position(text.at),
+                "serve the image from the site: a file under templates/static/, linked by a "
+                f"relative path ({effect})",
+                "warning",
+            )
+        )
+    return out
+
+
+def _swallowed_keys(loaded: Loaded, text: TextField) -> list[Diagnostic]:
+    """Lines of ``text`` that look like a key its mapping lacks (an over-indented key)."""
+    last = max(i for i, part in enumerate(text.at) if isinstance(part, str))
+    owner_at, field = text.at[:last], str(text.at[last])
+    written = _data_at(loaded.data, owner_at)
+    missing = [k for k in type(text.owner).model_fields if k not in written]
+    if not missing:
+        return []
+    keys = "|".join(re.escape(k) for k in missing)
+    line = re.search(rf"^[ \t]*({keys}):(?:[ \t]+\S.*)?$", text.value, re.MULTILINE)
+    end = re.search(rf"\s({keys}):[ \t]+(\S+)\s*$", text.value)
+    found = line or end
+    if found is None:
+        return []
+    kind = type(text.owner).__name__.lower()
+    where = "has a line" if found is line else "ends with"
+    return [
+        Diagnostic(
+            "swallowed-key",
+            f"`{_label(text.at)}` {where} `{found.group(0).strip()}`, which YAML read as part "
+            "of the text",
+            loaded.position(text.at),
+            f"if `{found.group(1)}` is a key of this {kind}, indent it like `{field}:` (a line "
+            "indented more than the key is part of its text)",
+            "warning",
+        )
+    ]
+
+
+def check_lookalike(document: Document) -> list[Diagnostic]:
+    """A role play's look-alike is the approach mistaken for coaching, never coaching."""
+    model = document.model
+    if not isinstance(model, RolePlay) or model.lookalike is not Approach.coaching:
+        return []
+    others = [a.value for a in Approach if a is not Approach.coaching]
+    return [
+        Diagnostic(
+            "invalid-value",
+            "`lookalike` cannot be `coaching`: a role play sets coaching against the approach "
+            "that is mistaken for it",
+            document.loaded.position(("lookalike",)),
+            f"use one of: {', '.join(others)}",
+        )
+    ]
+
+
 def check_files(paths: Iterable[Path]) -> Checked:
     """Load and check each file on its own (layers 1 and 2)."""
     out = Checked()
@@ -617,6 +720,7 @@ def check_files(paths: Iterable[Path]) -> Checked:
             continue
         out.documents.append(document)
         out.diagnostics += check_item(document)
+        out.diagnostics += check_text_fields(document) + check_lookalike(document)
     return out
 
 

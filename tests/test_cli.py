@@ -169,6 +169,20 @@ def test_strict_turns_warnings_into_errors(project: Path) -> None:
     assert result.stderr.endswith("1 error(s), 0 warning(s)\n")
 
 
+def test_an_external_image_is_a_warning_and_an_error_under_strict(project: Path) -> None:
+    edit(
+        project / "content/01-basics/welcome.yml",
+        "body: |\n",
+        "body: |\n  ![Pixel](https://tracker.example/p.gif)\n\n",
+    )
+    relaxed = invoke("validate")
+    assert relaxed.exit_code == 0
+    assert "warning[external-image]: `body` shows an image from outside the site" in relaxed.stderr
+    strict = invoke("validate", "--strict")
+    assert strict.exit_code == 1
+    assert "error[external-image]: `body` shows an image from outside the site" in strict.stderr
+
+
 def test_validate_of_a_missing_content_folder_exits_1(project: Path) -> None:
     result = invoke("validate", "--content", "nowhere")
     assert result.exit_code == 1
