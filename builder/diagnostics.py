@@ -19,6 +19,10 @@ Severity = Literal["error", "warning"]
 CODES: dict[str, str] = {
     # reading files
     "not-utf8": "The file is not valid UTF-8 text.",
+    "not-a-file": "A content path is not a regular file (a FIFO, a device, a link to nothing); "
+    "it is not read.",
+    "link-outside": "A link in the content folder points outside it; what it points to is not "
+    "read (it would be published).",
     "file-too-large": "The file is larger than a content file can reasonably be.",
     "empty-file": "The file holds no YAML document.",
     "yaml-syntax": "The file is not valid YAML.",

@@ -13,7 +13,9 @@ Scalars are resolved with the YAML 1.2 core schema (``no`` stays the text "no").
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -94,19 +96,9 @@ class LoadError(Exception):
 def load_file(path: Path | str) -> tuple[Loaded | None, list[Diagnostic]]:
     """Read one YAML file; returns the data, or None and the diagnostics that explain why not."""
     name = str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        return None, [_diag("no-content", f"cannot read file: {exc.strerror}", Position(name))]
-    if len(raw) > MAX_FILE_BYTES:
-        return None, [
-            _diag(
-                "file-too-large",
-                f"file is {len(raw):,} bytes; content files are limited to {MAX_FILE_BYTES:,}",
-                Position(name),
-                "split it into several items",
-            )
-        ]
+    raw = _read(name)
+    if isinstance(raw, Diagnostic):
+        return None, [raw]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -122,6 +114,54 @@ def load_file(path: Path | str) -> tuple[Loaded | None, list[Diagnostic]]:
             )
         ]
     return load_text(text, name)
+
+
+def _read(name: str) -> bytes | Diagnostic:
+    """The bytes of a regular file no larger than the limit, or why not.
+
+    Opened without blocking and checked before any byte is read: a FIFO would block the
+    reader forever, a device never end, and a huge file would be read whole to be refused.
+    """
+    try:
+        fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        return _diag("no-content", f"cannot read file: {exc.strerror}", Position(name))
+    with os.fdopen(fd, "rb") as file:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return not_a_file(name, info.st_mode)
+        raw = file.read(MAX_FILE_BYTES + 1) if info.st_size <= MAX_FILE_BYTES else b""
+    size = max(info.st_size, len(raw))
+    if size > MAX_FILE_BYTES:
+        return _diag(
+            "file-too-large",
+            f"file is {size:,} bytes; content files are limited to {MAX_FILE_BYTES:,}",
+            Position(name),
+            "split it into several items",
+        )
+    return raw
+
+
+def not_a_file(name: str, mode: int | None) -> Diagnostic:
+    """The diagnostic for a content path that is not a regular file (``mode``: what it is)."""
+    if mode is None:
+        what = "a link to nothing"
+    elif stat.S_ISFIFO(mode):
+        what = "a FIFO (named pipe)"
+    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        what = "a device"
+    elif stat.S_ISSOCK(mode):
+        what = "a socket"
+    elif stat.S_ISDIR(mode):
+        what = "a folder"
+    else:
+        what = "not a regular file"
+    return _diag(
+        "not-a-file",
+        f"this is {what}, not a file: it is not read",
+        Position(name),
+        "content files are plain YAML files: replace it with one, or remove it",
+    )
 
 
 def load_text(text: str, name: str) -> tuple[Loaded | None, list[Diagnostic]]:

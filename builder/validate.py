@@ -9,7 +9,9 @@ Three layers, each collecting every problem before reporting:
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import types
 import typing
 from collections import Counter
@@ -23,7 +25,7 @@ from markdown_it import MarkdownIt
 from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Diagnostic, Position, did_you_mean, display_path, sort_diagnostics
-from .load import CONTROL_CHARACTERS, Loaded, PathKey, load_file
+from .load import CONTROL_CHARACTERS, Loaded, PathKey, load_file, not_a_file
 from .model import ITEM_KINDS, MODELS, Case, Course, Drill, Item, Module, Quiz, RolePlay
 from .model.common import Approach, TextField, text_fields
 
@@ -546,7 +548,52 @@ def _unreachable_steps(loaded: Loaded, case: Case) -> list[Diagnostic]:
 
 def find_content_files(root: Path) -> list[Path]:
     """Every YAML file below ``root``, in a stable order (sorted by path)."""
-    return sorted(p for p in root.rglob("*") if p.suffix in CONTENT_SUFFIXES and p.is_file())
+    return walk_content(root)[0]
+
+
+def walk_content(root: Path) -> tuple[list[Path], list[Diagnostic]]:
+    """The content files below ``root`` (sorted by path), and what may not be read there.
+
+    A link is followed only where it stays inside the content folder (a link leaving it would
+    publish whatever it points to); a file linked twice is read once. A path named like a
+    content file that is not a regular file (a FIFO, a device, a link to nothing) is reported,
+    not read and not skipped in silence.
+    """
+    base = os.path.realpath(root)
+    files: dict[str, Path] = {}
+    problems: list[Diagnostic] = []
+    for folder, folders, names in os.walk(root):
+        folders.sort()
+        for name in sorted([*folders, *names]):
+            path = Path(folder) / name
+            content = path.suffix in CONTENT_SUFFIXES
+            if path.is_symlink():
+                target = os.path.realpath(path)
+                if os.path.commonpath([base, target]) != base:
+                    if content or os.path.isdir(target):
+                        problems.append(_link_outside(path, target))
+                    continue
+            if name in folders or not content:
+                continue  # linked folders inside the content folder are read where they are
+            try:
+                mode = path.stat().st_mode
+            except OSError:
+                problems.append(not_a_file(str(path), None))
+                continue
+            if not stat.S_ISREG(mode):
+                problems.append(not_a_file(str(path), mode))
+                continue
+            files.setdefault(os.path.realpath(path), path)
+    return sorted(files.values()), problems
+
+
+def _link_outside(path: Path, target: str) -> Diagnostic:
+    return Diagnostic(
+        "link-outside",
+        f"this is a link to {target}, outside the content folder: it is not read",
+        Position(str(path)),
+        "content must be inside the content folder: copy the file in, or remove the link",
+    )
 
 
 @dataclass
@@ -731,7 +778,7 @@ _TOP_LINE = re.compile(
 _ITEMS = re.compile(r"^items:[ \t]*(?:\[([^\]\n]*)\]|(?:#.*)?\n((?:[ \t]+.*\n?|\n)*))", re.M)
 _ITEM = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # Problems that leave the file's text unread (or not worth reading again).
-_UNREAD = frozenset(["no-content", "file-too-large", "not-utf8", "not-a-file", "link-outside"])
+_UNREAD = frozenset(["no-content", "file-too-large", "not-utf8", "not-a-file"])
 
 
 def _ids_of_unread(path: Path, problems: list[Diagnostic]) -> set[str]:
@@ -887,8 +934,8 @@ def check_course(checked: Checked, root: Path) -> Content | None:
 
 def validate_content(root: Path) -> tuple[Content | None, list[Diagnostic]]:
     """Load, check and link every content file below ``root``; all diagnostics, sorted."""
-    paths = find_content_files(root)
-    if not paths:
+    paths, unreadable = walk_content(root)
+    if not paths and not unreadable:
         return None, [
             Diagnostic(
                 "no-content",
@@ -898,6 +945,8 @@ def validate_content(root: Path) -> tuple[Content | None, list[Diagnostic]]:
             )
         ]
     checked = check_files(paths)
+    checked.diagnostics += unreadable
+    checked.broken.update(Path(d.position.path).stem for d in unreadable)
     content = check_course(checked, root)
     diagnostics = sort_diagnostics(checked.diagnostics)
     if content is not None:

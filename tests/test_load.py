@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import random
+import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -603,3 +604,19 @@ def test_an_unreadable_path_is_a_diagnostic_not_an_exception(tmp_path: Path) -> 
     assert loaded is None
     assert [d.code for d in diagnostics] == ["no-content"]
     assert diagnostics[0].message.startswith("cannot read file: ")
+
+
+def test_a_huge_file_is_refused_from_its_size_without_reading_it(tmp_path: Path) -> None:
+    path = tmp_path / "huge.yml"
+    with path.open("wb") as file:
+        file.truncate(200_000_000)  # sparse: 200 MB that take no room on the disk
+    tracemalloc.start()
+    try:
+        loaded, diagnostics = load_file(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert loaded is None
+    assert [d.code for d in diagnostics] == ["file-too-large"]
+    assert "200,000,000 bytes" in diagnostics[0].message
+    assert peak < MAX_FILE_BYTES, f"{peak:,} bytes were allocated: the file was read"
