@@ -43,6 +43,8 @@ CODES: dict[str, str] = {
     "missing-field": "A required field is missing.",
     "wrong-type": "A value has the wrong type (e.g. a list where text is expected).",
     "invalid-value": "A value has the right type but is not allowed (pattern, range, choices).",
+    "limit-exceeded": "A text is longer, or a list has more entries, than the course allows "
+    "(titles, items per module, modules).",
     # checking the course as a whole
     "duplicate-id": "Two things that must have distinct ids share one.",
     "unknown-reference": "An id refers to something that does not exist.",

@@ -224,12 +224,7 @@ def _from_pydantic(error: Any, loaded: Loaded, model_class: type[BaseModel]) -> 
             "fill it in, or remove the key if it is optional",
         )
     if kind in {"too_long", "string_too_long"}:
-        return Diagnostic(
-            "invalid-value",
-            f"`{where}` is too long (at most {ctx.get('max_length')})",
-            position,
-            "shorten it",
-        )
+        return _limit_exceeded(loc, found, ctx.get("max_length"), position)
     if kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
         bound = {
             "greater_than_equal": f"at least {ctx.get('ge')}",
@@ -245,6 +240,31 @@ def _from_pydantic(error: Any, loaded: Loaded, model_class: type[BaseModel]) -> 
         f"`{where}`: {error['msg']}",
         position,
         "see the field reference for what this field accepts",
+    )
+
+
+_SPLIT_HINTS = {
+    "items": "split the module into two or more modules",
+    "modules": "split the course into two or more courses",
+}
+
+
+def _limit_exceeded(loc: tuple[str | int, ...], found: Any, limit: Any, at: Position) -> Diagnostic:
+    """A text or list over its limit: how far over, and what to do about it."""
+    where = _label(loc)
+    if isinstance(found, str):
+        return Diagnostic(
+            "limit-exceeded",
+            f"`{where}` is {len(found):,} characters long; at most {limit} are allowed",
+            at,
+            "shorten it: titles and names show in the navigation, headings and browser tabs",
+        )
+    count = len(found) if isinstance(found, list | dict) else "too many"
+    return Diagnostic(
+        "limit-exceeded",
+        f"`{where}` has {count:,} entries; at most {limit} are allowed",
+        at,
+        _SPLIT_HINTS.get(str(loc[-1]) if loc else "", "split it into several"),
     )
 
 

@@ -265,6 +265,26 @@ COURSE_CASES = [
         (replace(QUIZ, "id: quick-check\n", "id: quick-chek\n"),),
     ),
     CourseCase(
+        "limit-items-per-module",
+        (
+            replace(
+                MODULE,
+                "items:\n",
+                "items:\n" + "".join(f"  - extra-{n}\n" for n in range(1, 97)),
+            ),
+        ),
+    ),
+    CourseCase(
+        "limit-modules",
+        (
+            replace(
+                "course.yml",
+                "  - basics\n",
+                "  - basics\n" + "".join(f"  - more-{n}\n" for n in range(1, 101)),
+            ),
+        ),
+    ),
+    CourseCase(
         "problems-in-several-files-are-sorted",
         (
             replace(QUIZ, "        feedback: Yes.\n      - id: review", "      - id: review"),

@@ -50,6 +50,21 @@ Markdown = Annotated[
     ),
     MARKDOWN,
 ]
+#: Titles and names appear in the navigation, headings and the browser tab of many pages.
+TITLE_LENGTH = 120
+Title = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=TITLE_LENGTH,
+        description=f"Plain text, shown as written; at most {TITLE_LENGTH} characters.",
+    ),
+    PLAIN,
+]
+#: A module's items make its pages, and the course's modules the navigation: past these, pages
+#: grow past what a browser shows comfortably (1,000 items made every page of a module 300 KB).
+MAX_ITEMS_PER_MODULE = 100
+MAX_MODULES = 100
 Minutes = Annotated[int, Field(ge=1, le=600, description="A duration in whole minutes.")]
 
 
