@@ -7,6 +7,7 @@ the code; the maps lay out each branching case as layers of steps joined by its 
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from .model import MODELS, Case
+from .model.common import format_of
 from .validate import Content
 
 SECTION = "For contributors"
@@ -87,6 +89,10 @@ def field_reference() -> list[ModelDoc]:
         fields = []
         for name, info in model.model_fields.items():
             type_name, link = _describe_type(info.annotation, nested)
+            mark = format_of(model, name)
+            if mark is not None:  # say which texts are Markdown and which are shown as written
+                shown = "Markdown" if mark.markdown else "plain text"
+                type_name = re.sub(r"\btext\b", shown, type_name)
             least = next((getattr(m, "min_length", None) for m in info.metadata), None)
             if least and type_name.startswith("list"):
                 type_name += f" (at least {least})"

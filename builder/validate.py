@@ -841,7 +841,8 @@ def check_course(checked: Checked, root: Path) -> Content | None:
                     "duplicate-id",
                     f"id `{model_id}` is already used by {display_path(first.path)}",
                     document.loaded.position(("id",)),
-                    "ids are unique across the whole course; rename one of them",
+                    "ids are unique across the whole course: give the new one an id of its "
+                    "own (never change a published id: learners' progress is keyed by it)",
                 )
             )
         else:
