@@ -1,8 +1,8 @@
 """The hostile course (tests/hostile.py) built as a user would: nothing of it is obeyed.
 
-These read the built files; tests/browser/test_hostile.py crawls the same site in Chromium and
-clicks every control. Payloads that validation refuses (control characters) are tested in
-tests/test_validate.py.
+These read the built files; tests/browser/test_hostile_crawl.py crawls the same site in
+Chromium and clicks every control. Payloads that validation refuses (control characters) are
+tested in tests/test_validate.py.
 """
 
 from __future__ import annotations
