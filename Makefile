@@ -7,6 +7,7 @@
 #   make handouts   print the trainer handouts (guides, role-play cards) as PDFs into handouts/
 #   make bench      run the benchmarks
 #   make bench-assessment  how the built assessment resists guessing (Chromium)
+#   make originality  check that no 9 words in a row are copied from the source articles
 #   make clean      remove the built site, test output and caches
 #   make distclean  also remove .venv and .ci/node_modules
 #
@@ -43,8 +44,8 @@ else
 fi
 endef
 
-.PHONY: help venv install install-test site serve handouts bench bench-assessment system-deps chromium-policy axe \
-	test ruff format mypy pytest clean distclean
+.PHONY: help venv install install-test site serve handouts bench bench-assessment system-deps \
+	chromium-policy axe test ruff format mypy pytest originality clean distclean
 
 help:
 	@sed -n 's/^#   //p' $(firstword $(MAKEFILE_LIST))
@@ -149,6 +150,12 @@ pytest: install-test system-deps chromium-policy axe
 		echo "==> pytest$(if $(PYTEST_ARGS), $(PYTEST_ARGS)) (on the normal network: unshare -n is not permitted here)"
 		$(BIN)/pytest $(PYTEST_ARGS)
 	fi
+
+# The originality check on its own (it also runs in `make test`): content, templates and docs
+# share no run of 9 words with the source articles.
+originality: install-test
+	@echo "==> pytest tests/test_originality.py"
+	$(BIN)/pytest -q tests/test_originality.py
 
 clean:
 	@echo "==> removing site/, test output and caches"

@@ -8,6 +8,7 @@ documented in ``CODES`` below and on the site's error reference.
 from __future__ import annotations
 
 import os
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,10 @@ Severity = Literal["error", "warning"]
 CODES: dict[str, str] = {
     # reading files
     "not-utf8": "The file is not valid UTF-8 text.",
+    "not-a-file": "A content path is not a regular file (a FIFO, a device, a link to nothing); "
+    "it is not read.",
+    "link-outside": "A link in the content folder points outside it; what it points to is not "
+    "read (it would be published).",
     "file-too-large": "The file is larger than a content file can reasonably be.",
     "empty-file": "The file holds no YAML document.",
     "yaml-syntax": "The file is not valid YAML.",
@@ -29,6 +34,8 @@ CODES: dict[str, str] = {
     "yaml-too-large": "Aliases expand into more nodes than a content file may hold.",
     "yaml-too-deep": "Values are nested deeper than a content file may be.",
     "complex-key": "A key is a list or mapping instead of plain text.",
+    "control-character": "A text holds a control character (escape, NUL...), which no page "
+    "can show and a terminal would obey.",
     # checking one file against the model
     "missing-kind": "The file has no `kind` key, so it is unclear what it describes.",
     "unknown-kind": "The `kind` is not one of the content kinds.",
@@ -36,6 +43,8 @@ CODES: dict[str, str] = {
     "missing-field": "A required field is missing.",
     "wrong-type": "A value has the wrong type (e.g. a list where text is expected).",
     "invalid-value": "A value has the right type but is not allowed (pattern, range, choices).",
+    "limit-exceeded": "A text is longer, or a list has more entries, than the course allows "
+    "(titles, items per module, modules).",
     # checking the course as a whole
     "duplicate-id": "Two things that must have distinct ids share one.",
     "unknown-reference": "An id refers to something that does not exist.",
@@ -70,6 +79,10 @@ CODES: dict[str, str] = {
     "order-dependent-option": 'An option or case choice says "all of the above", "both of these", '
     '"A and B", "options 1 and 3" or the like (a drill statement: "the previous one"), but it is '
     "shuffled for each learner.",
+    "swallowed-key": "A text holds a line like `key: value` that YAML read as part of the text "
+    "(usually a key indented too far).",
+    "external-image": "A Markdown image points outside the site: every learner's browser would "
+    "fetch it from a third party (pages show it as a link instead).",
     # commands
     "no-content": "The content folder does not exist or holds no YAML files.",
     "template-error": "A template failed to render.",
@@ -115,13 +128,17 @@ class Diagnostic:
         object.__setattr__(self, "sort_key", key)
 
     def format(self, cwd: Path | None = None) -> str:
-        """The printed form: ``path:line:col: severity[code]: message`` plus a hint line."""
-        path = display_path(self.position.path, cwd)
+        """The printed form: ``path:line:col: severity[code]: message`` plus a hint line.
+
+        Control characters from the content (terminal escape sequences above all) are printed
+        as escapes, so a file cannot erase, forge or retitle anything on the terminal.
+        """
+        path = printable(display_path(self.position.path, cwd))
         head = (
             f"{path}:{self.position.line}:{self.position.column}: "
-            f"{self.severity}[{self.code}]: {self.message}"
+            f"{self.severity}[{self.code}]: {printable(self.message)}"
         )
-        return f"{head}\n    hint: {self.hint}" if self.hint else head
+        return f"{head}\n    hint: {printable(self.hint)}" if self.hint else head
 
     def format_github(self, cwd: Path | None = None) -> str:
         """A GitHub Actions workflow command: an inline annotation on the pull request."""
@@ -130,12 +147,12 @@ class Diagnostic:
             text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
             return text.replace(":", "%3A").replace(",", "%2C") if prop else text
 
-        path = display_path(self.position.path, cwd)
+        path = printable(display_path(self.position.path, cwd))
         props = (
             f"file={escape(path, prop=True)},line={self.position.line},"
             f"col={self.position.column},title={escape(self.code, prop=True)}"
         )
-        body = self.message + (f"\n{self.hint}" if self.hint else "")
+        body = printable(self.message) + (f"\n{printable(self.hint)}" if self.hint else "")
         return f"::{self.severity} {props}::{escape(body)}"
 
     def as_error(self) -> Diagnostic:
@@ -143,6 +160,34 @@ class Diagnostic:
         if self.severity == "error":
             return self
         return Diagnostic(self.code, self.message, self.position, self.hint, "error")
+
+
+_UNPRINTABLE = frozenset(["Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"])
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str) -> str:
+    """``text`` with control and format characters written as escapes (``\\x1b``, ``\\u202e``).
+
+    For anything printed to a terminal: escape sequences, bidirectional overrides and line
+    breaks from the content show as what they are instead of acting on the terminal.
+    """
+    if text.isprintable():
+        return text
+    return "".join(_escape(c) if unicodedata.category(c) in _UNPRINTABLE else c for c in text)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    if char in _ESCAPES:
+        return _ESCAPES[char]
+    return (
+        f"\\x{code:02x}"
+        if code < 0x100
+        else f"\\u{code:04x}"
+        if code < 0x10000
+        else f"\\U{code:08x}"
+    )
 
 
 def display_path(path: str, cwd: Path | None = None) -> str:

@@ -20,7 +20,7 @@ from typing import Any, Protocol
 
 import jinja2
 
-from .diagnostics import ContentError
+from .diagnostics import ContentError, printable
 from .model import Case, RolePlay
 from .model.common import Approach
 from .render import _template_diagnostic, make_environment
@@ -75,7 +75,7 @@ class HandoutError(Exception):
         super().__init__(message)
 
     def format(self) -> str:
-        return f"error: {self.message}\n    hint: {self.hint}"
+        return f"error: {printable(self.message)}\n    hint: {printable(self.hint)}"
 
 
 class Renderer(Protocol):

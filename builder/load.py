@@ -13,7 +13,9 @@ Scalars are resolved with the YAML 1.2 core schema (``no`` stays the text "no").
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,9 @@ import yaml
 from .diagnostics import Diagnostic, Position
 
 MAX_FILE_BYTES = 1_000_000
+#: C0 controls but tab and line feed, DEL and C1 controls. YAML refuses them written as they
+#: are, but an escape in a quoted value ("\e", "\0", "\x9b") writes them into the text.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 MAX_DEPTH = 50
 MAX_NODES = 200_000
 
@@ -64,6 +69,8 @@ class Loaded:
     data: Any = None
     values: dict[PathKey, Position] = field(default_factory=dict)
     keys: dict[PathKey, Position] = field(default_factory=dict)
+    #: Where a text value holds a control character (see ``CONTROL_CHARACTERS``).
+    controls: list[PathKey] = field(default_factory=list)
 
     def position(self, at: PathKey) -> Position:
         """The position of the value at ``at``, or of its nearest ancestor that has one."""
@@ -89,19 +96,9 @@ class LoadError(Exception):
 def load_file(path: Path | str) -> tuple[Loaded | None, list[Diagnostic]]:
     """Read one YAML file; returns the data, or None and the diagnostics that explain why not."""
     name = str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        return None, [_diag("no-content", f"cannot read file: {exc.strerror}", Position(name))]
-    if len(raw) > MAX_FILE_BYTES:
-        return None, [
-            _diag(
-                "file-too-large",
-                f"file is {len(raw):,} bytes; content files are limited to {MAX_FILE_BYTES:,}",
-                Position(name),
-                "split it into several items",
-            )
-        ]
+    raw = _read(name)
+    if isinstance(raw, Diagnostic):
+        return None, [raw]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -117,6 +114,54 @@ def load_file(path: Path | str) -> tuple[Loaded | None, list[Diagnostic]]:
             )
         ]
     return load_text(text, name)
+
+
+def _read(name: str) -> bytes | Diagnostic:
+    """The bytes of a regular file no larger than the limit, or why not.
+
+    Opened without blocking and checked before any byte is read: a FIFO would block the
+    reader forever, a device never end, and a huge file would be read whole to be refused.
+    """
+    try:
+        fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        return _diag("no-content", f"cannot read file: {exc.strerror}", Position(name))
+    with os.fdopen(fd, "rb") as file:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return not_a_file(name, info.st_mode)
+        raw = file.read(MAX_FILE_BYTES + 1) if info.st_size <= MAX_FILE_BYTES else b""
+    size = max(info.st_size, len(raw))
+    if size > MAX_FILE_BYTES:
+        return _diag(
+            "file-too-large",
+            f"file is {size:,} bytes; content files are limited to {MAX_FILE_BYTES:,}",
+            Position(name),
+            "split it into several items",
+        )
+    return raw
+
+
+def not_a_file(name: str, mode: int | None) -> Diagnostic:
+    """The diagnostic for a content path that is not a regular file (``mode``: what it is)."""
+    if mode is None:
+        what = "a link to nothing"
+    elif stat.S_ISFIFO(mode):
+        what = "a FIFO (named pipe)"
+    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        what = "a device"
+    elif stat.S_ISSOCK(mode):
+        what = "a socket"
+    elif stat.S_ISDIR(mode):
+        what = "a folder"
+    else:
+        what = "not a regular file"
+    return _diag(
+        "not-a-file",
+        f"this is {what}, not a file: it is not read",
+        Position(name),
+        "content files are plain YAML files: replace it with one, or remove it",
+    )
 
 
 def load_text(text: str, name: str) -> tuple[Loaded | None, list[Diagnostic]]:
@@ -168,10 +213,90 @@ def _syntax_diagnostic(exc: yaml.MarkedYAMLError, text: str, name: str) -> Diagn
                 Position(name, mark.line + 1, column),
                 "YAML indents with spaces only: replace the tab with spaces",
             )
+        misplaced = _misindented_key(lines, mark.line, name)
+        if misplaced is not None:
+            return misplaced
     problem = exc.problem or "invalid YAML"
     if exc.context:
         problem = f"{problem} ({exc.context})"
     return _diag("yaml-syntax", problem, position, _SYNTAX_HINT)
+
+
+# A line holding a key (perhaps of a list item): its indentation, the key and what follows.
+_KEY_LINE = re.compile(r"( *)(?:- +)?([A-Za-z_][\w-]*):(?: +(.*))?$")
+
+
+def _content(line: str) -> bool:
+    return bool(line.strip()) and line.lstrip()[0] != "#"
+
+
+def _misindented_key(lines: list[str], at: int, name: str) -> Diagnostic | None:
+    """Which key is out of line, when YAML stops at a key indented more than one above it.
+
+    A key that was dedented is not where the parser fails: it reads on, and stops at the next
+    key that keeps the old indentation, a line (or, after the dedented key's own text, many
+    lines) later. So: find the nearest key above with less indentation whose value is on its
+    line or in a block under it. If keys around share the failing line's indentation, that
+    key is the odd one out; otherwise the failing line is (it was indented too far). Decided
+    on indentation alone, not on the parser's words.
+    """
+    here = _KEY_LINE.match(lines[at])
+    if here is None:
+        return None
+    column = here.start(2)
+    above = at - 1
+    while above >= 0 and (not _content(lines[above]) or _indent(lines[above]) > column):
+        above -= 1
+    before = _KEY_LINE.match(lines[above]) if above >= 0 else None
+    nested = any(_content(line) for line in lines[above + 1 : at])
+    if before is None or before.start(2) >= column or not (before.group(3) or nested):
+        return None  # no key above, or one whose value is the mapping this line is in
+    column_above, key_above, key = before.start(2), before.group(2), here.group(2)
+    if _sibling(lines, range(at + 1, len(lines)), column, column_above) or _sibling(
+        lines, range(above - 1, -1, -1), column, column_above
+    ):
+        return _diag(
+            "yaml-syntax",
+            f"`{key_above}` is indented {_spaces(column_above)}, the keys around it {column}",
+            Position(name, above + 1, column_above + 1),
+            f"indent `{key_above}:` with {_spaces(column)}, like the keys around it",
+        )
+    if nested:  # no telling which of the two moved: name both
+        return _diag(
+            "yaml-syntax",
+            f"`{key}` is indented {_spaces(column)}, but `{key_above}` (line {above + 1}) of the "
+            f"same mapping {column_above}",
+            Position(name, at + 1, column + 1),
+            f"line up `{key}:` and `{key_above}:` (the keys of one mapping share an indentation)",
+        )
+    return _diag(
+        "yaml-syntax",
+        f"`{key}` is indented {_spaces(column)}, more than `{key_above}` above it ({column_above})",
+        Position(name, at + 1, column + 1),
+        f"indent `{key}:` like `{key_above}:`; a line indented more than a `key: value` line "
+        "is read as the rest of that value",
+    )
+
+
+def _spaces(count: int) -> str:
+    return f"{count} space" if count == 1 else f"{count} spaces"
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _sibling(lines: list[str], order: range, column: int, floor: int) -> bool:
+    """Whether a key at ``column`` comes, in ``order``, before a line indented ``floor`` or less."""
+    for i in order:
+        if not _content(lines[i]):
+            continue
+        if _indent(lines[i]) <= floor:
+            return False
+        found = _KEY_LINE.match(lines[i])
+        if found is not None and found.start(2) == column:
+            return True
+    return False
 
 
 def _resolve(value: str, event: Any) -> Any:
@@ -262,7 +387,11 @@ class _Assembler:
         elif isinstance(event, yaml.ScalarEvent):
             self.check_tag(event)
             self.check_anchor(event)
-            self.add(_resolve(event.value, event), event, 1)
+            at = self.add(_resolve(event.value, event), event, 1)
+            if CONTROL_CHARACTERS.search(event.value):
+                stack = self.stack
+                if not (stack and stack[-1].pending_key is not None):  # a value, not a key
+                    self.loaded.controls.append(at)
         elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
             self.check_tag(event)
             self.check_anchor(event)

@@ -7,6 +7,7 @@ the code; the maps lay out each branching case as layers of steps joined by its 
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from .model import MODELS, Case
+from .model.common import format_of
 from .validate import Content
 
 SECTION = "For contributors"
@@ -87,6 +89,10 @@ def field_reference() -> list[ModelDoc]:
         fields = []
         for name, info in model.model_fields.items():
             type_name, link = _describe_type(info.annotation, nested)
+            mark = format_of(model, name)
+            if mark is not None:  # say which texts are Markdown and which are shown as written
+                shown = "Markdown" if mark.markdown else "plain text"
+                type_name = re.sub(r"\btext\b", shown, type_name)
             least = next((getattr(m, "min_length", None) for m in info.metadata), None)
             if least and type_name.startswith("list"):
                 type_name += f" (at least {least})"
@@ -197,7 +203,7 @@ def case_map(case: Case) -> CaseMap:
 
 def render_reference(content: Content, add: Callable[..., None]) -> Any:
     """Add the contributor pages through ``add`` (render's page adder); return the nav section."""
-    from .render import NavEntry
+    from .render import NavEntry, page_meta
 
     section = NavEntry(SECTION)
     add(
@@ -214,19 +220,23 @@ def render_reference(content: Content, add: Callable[..., None]) -> Any:
             by_module.append((module, [case_map(case) for case in cases]))
     if by_module:
         # One page per case, so no page grows with the course; only the list is in the nav.
+        # Maps mark the choice each case teaches: they stay out of the learners' search.
         add(
             "contributors/maps.md.j2",
             "contributors/maps.md",
             "Scenario maps",
+            meta=page_meta("Scenario maps", searchable=False),
             by_module=by_module,
             map_path=map_path,
         )
         for module, maps in by_module:
             for one in maps:
+                title = f"Map: {one.case.title}"
                 add(
                     "contributors/map.md.j2",
                     map_path(one.case),
-                    f"Map: {one.case.title}",
+                    title,
+                    meta=page_meta(title, searchable=False),
                     map=one,
                     module=module,
                 )

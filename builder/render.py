@@ -4,9 +4,15 @@ Nothing here touches the disk except reading templates: the result is a list of 
 memory plus the navigation and the machine-readable course index, for any adapter to use.
 
 Text from content files reaches the page in exactly two ways, both escaped:
-- Markdown fields go through markdown-it-py with raw HTML disabled (``md``, ``md_inline``);
+- Markdown fields go through markdown-it-py with raw HTML disabled (``md``, ``md_inline``),
+  links only to http(s), mailto and relative URLs, images only from the site;
 - plain text goes through Jinja's autoescape, or ``md_text`` where it sits in Markdown syntax
   (headings, link labels), which escapes both HTML and Markdown punctuation.
+
+Either way the result stays one HTML block for any Markdown reader (``one_block``): no line
+starts a code fence (MkDocs' Markdown reads fences even inside HTML blocks) and no line is
+blank (which ends an HTML block in CommonMark, for the pages ``course export-markdown`` writes),
+so what the content says is shown as written, never as Markdown.
 """
 
 from __future__ import annotations
@@ -17,15 +23,18 @@ import posixpath
 import re
 import traceback
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jinja2
 import jinja2.bccache
+import yaml
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
-from markupsafe import Markup
+from markdown_it.token import Token
+from markupsafe import Markup, escape
 
 from .diagnostics import ContentError, Diagnostic, Position
 from .model import Case, Drill, Item, Module, Quiz, RolePlay, Step
@@ -35,7 +44,52 @@ from .validate import Content
 SCHEMA_VERSION = 1
 APPROACH_ORDER = [a.value for a in Approach]
 
-_markdown = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+#: The only URL schemes a link may have; anything else (javascript:, data:, vbscript:, file:,
+#: an app's own scheme...) is not made a link, and stays in the text as written.
+LINK_SCHEMES = frozenset(["http", "https", "mailto"])
+_SCHEME = re.compile(r"\s*([A-Za-z][A-Za-z0-9+.\-]*):")
+
+
+def url_scheme(url: str) -> str | None:
+    """The scheme of ``url`` in lower case, or None for a relative URL."""
+    found = _SCHEME.match(url)
+    return found.group(1).lower() if found else None
+
+
+def is_external(url: str) -> bool:
+    """Whether ``url`` points outside the site (it has a scheme, or starts with ``//``)."""
+    return url_scheme(url) is not None or url.lstrip().startswith(("//", "\\"))
+
+
+class _CourseMarkdown(MarkdownIt):
+    """CommonMark with the course's link rule: http(s), mailto and relative URLs only."""
+
+    def validateLink(self, url: str) -> bool:
+        # `url` is normalised: entities decoded, then unsafe characters percent-encoded.
+        scheme = url_scheme(url)
+        return scheme is None or scheme in LINK_SCHEMES
+
+
+def _image(renderer: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    """An image from the site as an image; one from elsewhere as a link to it.
+
+    Loading it would make every learner's browser contact a third party (validation warns
+    about it, and refuses it under --strict); a link asks first.
+    """
+    token = tokens[idx]
+    src = str(token.attrGet("src") or "")
+    if not is_external(src):
+        return str(renderer.image(tokens, idx, options, env))
+    label = renderer.renderInlineAsText(token.children or [], options, env) or src
+    return f'<a href="{escapeHtml(src)}">{escapeHtml(label)}</a>'
+
+
+_markdown = _CourseMarkdown("commonmark", {"html": False, "typographer": False}).enable("table")
+_markdown.add_render_rule("image", _image)
+# What would end an HTML block or start a code block inside one: a line that starts with three
+# backticks or tildes (its first character), and the line break before a blank line.
+_BREAKS_BLOCK = re.compile(r"^(?=```|~~~)[`~]|\n(?=[ \t]*\n)", re.MULTILINE)
+_ENTITY = {"`": "&#96;", "~": "&#126;", "\n": "&#10;"}
 # Text made only of these characters has no Markdown syntax inside a line: letters, digits,
 # spaces and punctuation that CommonMark gives no meaning to (``>`` and ``"`` only need
 # escaping). Where a line starts matters too; ``_plain_block`` checks that.
@@ -90,7 +144,7 @@ def md(text: str | None) -> Markup:
     """Markdown to HTML, raw HTML disabled (shown as text)."""
     text = text or ""
     plain = _plain_block(text)
-    return Markup(_markdown.render(text) if plain is None else plain)
+    return Markup(one_block(_markdown.render(text)) if plain is None else plain)
 
 
 def md_inline(text: str | None) -> Markup:
@@ -98,7 +152,32 @@ def md_inline(text: str | None) -> Markup:
     text = text or ""
     if "\n" not in text and _PLAIN_TEXT.fullmatch(text):
         return Markup(escapeHtml(text))
-    return Markup(_markdown.renderInline(text))
+    return Markup(one_block(_markdown.renderInline(text)))
+
+
+def one_block(html_text: str) -> str:
+    """``html_text`` made to stay inside the HTML block around it, for any Markdown reader.
+
+    No line starts a code fence, and no line is blank: the character that would do it is
+    written as a character reference, which is the same HTML to a browser (a line break
+    between words or inside ``<pre>`` included).
+    """
+    if "\n" not in html_text and "```" not in html_text and "~~~" not in html_text:
+        return html_text
+    return _BREAKS_BLOCK.sub(lambda m: _ENTITY[m.group()], html_text)
+
+
+def plain(value: Any) -> Any:
+    """Jinja's ``finalize``: plain text printed by a template, shown as written.
+
+    Autoescape makes it safe as HTML; ``one_block`` makes it safe from Markdown too, where a
+    line of it could start a code fence or a blank line end the HTML block it is in. Markup
+    (already HTML) and non-text values pass unchanged.
+    """
+    lines = isinstance(value, str) and ("\n" in value or value.startswith(("```", "~~~")))
+    if lines and not isinstance(value, Markup):
+        return Markup(one_block(str(escape(value))))
+    return value
 
 
 def _plain_block(text: str) -> str | None:
@@ -140,6 +219,31 @@ def md_text(text: str) -> Markup:
     """Plain text made safe inside Markdown syntax: HTML and Markdown punctuation escaped."""
     escaped = html.escape(" ".join(text.split()), quote=False)
     return Markup(_MD_SPECIAL.sub(r"\\\1", escaped))
+
+
+def page_meta(title: str, *, searchable: bool = True, course_script: bool = True) -> dict[str, Any]:
+    """What a page tells the theme in its front matter: its title, search, the learner script.
+
+    The title is HTML-escaped, like the navigation's (``NavEntry.to_mkdocs``): the theme
+    prints ``page.meta.title`` into the page as it is.
+    """
+    meta: dict[str, Any] = {"title": html.escape(title)}
+    if not searchable:
+        meta["search"] = {"exclude": True}
+    if not course_script:
+        meta["course_script"] = False
+    return meta
+
+
+def front_matter(meta: dict[str, Any]) -> str:
+    """``meta`` as a page's YAML front matter, written by a YAML dumper.
+
+    Never assembled from strings: whatever characters a title holds (quotes, colons, ``---``,
+    characters outside the Basic Multilingual Plane), the front matter parses back to ``meta``.
+    MkDocs would otherwise print it as the page's first paragraph, Markdown links and all.
+    """
+    text = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1_000_000)
+    return f"---\n{text}---\n"
 
 
 def item_path(module: Module, item: Item) -> str:
@@ -225,6 +329,7 @@ def make_environment(templates: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=plain,
     )
     env.filters.update(
         md=_cached(md),  # one cache per environment: per build, freed with it
@@ -263,8 +368,12 @@ def render(content: Content, templates: Path) -> Rendered:
         except jinja2.TemplateError as exc:
             raise ContentError([_template_diagnostic(exc, templates, template)]) from exc
 
-    def add(template: str, path: str, title: str, **context: Any) -> None:
-        pages.append(Page(path, title, render_text(template, path, **context)))
+    def add(
+        template: str, path: str, title: str, meta: dict[str, Any] | None = None, **context: Any
+    ) -> None:
+        """A page from ``template``; ``meta`` (see ``page_meta``) becomes its front matter."""
+        text = render_text(template, path, **context)
+        pages.append(Page(path, title, front_matter(meta) + text if meta else text))
 
     add("home.md.j2", "index.md", course.title, content=content)
     add("progress.md.j2", "progress.md", "Your progress")

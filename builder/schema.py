@@ -25,12 +25,13 @@ def schema_file(kind: str | None = None) -> str:
 def content_schema(kind: str | None = None) -> dict[str, Any]:
     """A JSON Schema (2020-12) for one kind of content file, or for any of them."""
     if kind is None:
-        schema = DOCUMENT_ADAPTER.json_schema(mode="validation")
+        schema = _by_kind(DOCUMENT_ADAPTER.json_schema(mode="validation"))
         title, description = "Course content file", "One file of content/, of any kind."
     else:
         schema = MODELS[kind].model_json_schema(mode="validation")
         title = f"Course content file: {kind}"
         description = schema.pop("description", "")
+    schema = _nullable(schema, schema.get("$defs", {}))
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_BASE + schema_file(kind),
@@ -38,6 +39,53 @@ def content_schema(kind: str | None = None) -> dict[str, Any]:
         "title": title,
         "description": description,
     }
+
+
+# Shaped so that a validator's first message is the useful one. check-jsonschema shows the
+# "best match" of an error: for an optional value written as `anyOf` [value, null] that was
+# "is not of type 'null'", and for a file of any kind (a `oneOf` of every kind) an error of
+# some other kind's schema.
+
+
+def _by_kind(schema: dict[str, Any]) -> dict[str, Any]:
+    """Any kind of file: `kind` picks the one schema it is checked against (if/then)."""
+    mapping: dict[str, str] = schema.pop("discriminator")["mapping"]
+    schema.pop("oneOf")
+    kinds = sorted(mapping)
+    return {
+        **schema,
+        "type": "object",
+        "required": ["kind"],
+        "properties": {"kind": {"enum": kinds, "description": "What the file describes."}},
+        "allOf": [
+            {
+                "if": {"properties": {"kind": {"const": kind}}, "required": ["kind"]},
+                "then": {"$ref": mapping[kind]},
+            }
+            for kind in kinds
+        ],
+    }
+
+
+def _nullable(node: Any, defs: dict[str, Any]) -> Any:
+    """Every `anyOf` [value, null] rewritten so the value's own message comes first: an enum
+    or a plain type takes null in, anything else is checked unless it is null."""
+    if isinstance(node, list):
+        return [_nullable(one, defs) for one in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: _nullable(value, defs) for key, value in node.items()}
+    options = node.get("anyOf")
+    if not (isinstance(options, list) and len(options) == 2 and {"type": "null"} in options):
+        return node
+    value = next(option for option in options if option != {"type": "null"})
+    rest = {key: one for key, one in node.items() if key != "anyOf"}
+    target = defs.get(str(value.get("$ref", "")).rsplit("/", 1)[-1], {})
+    if "$ref" in value and "enum" in target:
+        return {**rest, "enum": [*target["enum"], None]}
+    if isinstance(value.get("type"), str):
+        return {**rest, **value, "type": [value["type"], "null"]}
+    return {**rest, "if": {"not": {"type": "null"}}, "then": value}
 
 
 def schema_text(kind: str | None = None) -> str:

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from .model import Case, Choice, Drill, Item, Module, Quiz, RolePlay, Step
 from .model.common import Approach
-from .render import NavEntry, in_parts, item_path, story_order, url_of
+from .render import NavEntry, in_parts, item_path, page_meta, story_order, url_of
 from .validate import Content
 
 SECTION_TITLE = "For trainers"
@@ -29,7 +29,14 @@ ROOT = "trainer"
 class AddPage(Protocol):
     """Renders ``template`` into a page at ``path`` (``render()``'s own ``add``)."""
 
-    def __call__(self, template: str, path: str, title: str, **context: Any) -> None: ...
+    def __call__(
+        self,
+        template: str,
+        path: str,
+        title: str,
+        meta: dict[str, Any] | None = None,
+        **context: Any,
+    ) -> None: ...
 
 
 class RenderText(Protocol):
@@ -265,7 +272,8 @@ def render_trainer(
 ) -> NavEntry:
     """Add every trainer page through ``add``; returns the "For trainers" navigation section.
 
-    Each page gets its full title (the browser tab's) and a shorter one for the navigation.
+    Each page gets its full title (the browser tab's) and a shorter one for the navigation;
+    trainer pages stay out of the search and do not load the learner script (front matter).
     The dashboard's question rows go into one data file per module (into ``files``), so the
     page itself stays the same size however large the course grows.
     """
@@ -284,7 +292,7 @@ def render_trainer(
             f"trainer/{template}",
             path,
             title,
-            page_title=title,
+            meta=page_meta(title, searchable=False, course_script=False),
             root=root_of(path),
             **common,
             **context,

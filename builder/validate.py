@@ -11,6 +11,9 @@ The lint of answer cues (lengths, positions, options, near copies) is in ``build
 
 from __future__ import annotations
 
+import os
+import re
+import stat
 import types
 import typing
 from collections import Counter
@@ -20,13 +23,14 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, Literal
 
+from markdown_it import MarkdownIt
 from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Diagnostic, Position, did_you_mean, display_path, sort_diagnostics
 from .lint import lint_course, lint_item
-from .load import Loaded, PathKey, load_file
+from .load import CONTROL_CHARACTERS, Loaded, PathKey, load_file, not_a_file
 from .model import ITEM_KINDS, MODELS, Case, Course, Drill, Item, Module, Quiz, RolePlay
-from .model.common import Approach
+from .model.common import Approach, TextField, text_fields
 
 CONTENT_SUFFIXES = (".yml", ".yaml")
 MIN_STATEMENTS_PER_APPROACH = 2  # one example of an approach is a guess, two are a contrast
@@ -223,12 +227,7 @@ def _from_pydantic(error: Any, loaded: Loaded, model_class: type[BaseModel]) -> 
             "fill it in, or remove the key if it is optional",
         )
     if kind in {"too_long", "string_too_long"}:
-        return Diagnostic(
-            "invalid-value",
-            f"`{where}` is too long (at most {ctx.get('max_length')})",
-            position,
-            "shorten it",
-        )
+        return _limit_exceeded(loc, found, ctx.get("max_length"), position)
     if kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
         bound = {
             "greater_than_equal": f"at least {ctx.get('ge')}",
@@ -244,6 +243,31 @@ def _from_pydantic(error: Any, loaded: Loaded, model_class: type[BaseModel]) -> 
         f"`{where}`: {error['msg']}",
         position,
         "see the field reference for what this field accepts",
+    )
+
+
+_SPLIT_HINTS = {
+    "items": "split the module into two or more modules",
+    "modules": "split the course into two or more courses",
+}
+
+
+def _limit_exceeded(loc: tuple[str | int, ...], found: Any, limit: Any, at: Position) -> Diagnostic:
+    """A text or list over its limit: how far over, and what to do about it."""
+    where = _label(loc)
+    if isinstance(found, str):
+        return Diagnostic(
+            "limit-exceeded",
+            f"`{where}` is {len(found):,} characters long; at most {limit} are allowed",
+            at,
+            "shorten it: titles and names show in the navigation, headings and browser tabs",
+        )
+    count = len(found) if isinstance(found, list | dict) else "too many"
+    return Diagnostic(
+        "limit-exceeded",
+        f"`{where}` has {count:,} entries; at most {limit} are allowed",
+        at,
+        _SPLIT_HINTS.get(str(loc[-1]) if loc else "", "split it into several"),
     )
 
 
@@ -562,7 +586,52 @@ def _unreachable_steps(loaded: Loaded, case: Case) -> list[Diagnostic]:
 
 def find_content_files(root: Path) -> list[Path]:
     """Every YAML file below ``root``, in a stable order (sorted by path)."""
-    return sorted(p for p in root.rglob("*") if p.suffix in CONTENT_SUFFIXES and p.is_file())
+    return walk_content(root)[0]
+
+
+def walk_content(root: Path) -> tuple[list[Path], list[Diagnostic]]:
+    """The content files below ``root`` (sorted by path), and what may not be read there.
+
+    A link is followed only where it stays inside the content folder (a link leaving it would
+    publish whatever it points to); a file linked twice is read once. A path named like a
+    content file that is not a regular file (a FIFO, a device, a link to nothing) is reported,
+    not read and not skipped in silence.
+    """
+    base = os.path.realpath(root)
+    files: dict[str, Path] = {}
+    problems: list[Diagnostic] = []
+    for folder, folders, names in os.walk(root):
+        folders.sort()
+        for name in sorted([*folders, *names]):
+            path = Path(folder) / name
+            content = path.suffix in CONTENT_SUFFIXES
+            if path.is_symlink():
+                target = os.path.realpath(path)
+                if os.path.commonpath([base, target]) != base:
+                    if content or os.path.isdir(target):
+                        problems.append(_link_outside(path, target))
+                    continue
+            if name in folders or not content:
+                continue  # linked folders inside the content folder are read where they are
+            try:
+                mode = path.stat().st_mode
+            except OSError:
+                problems.append(not_a_file(str(path), None))
+                continue
+            if not stat.S_ISREG(mode):
+                problems.append(not_a_file(str(path), mode))
+                continue
+            files.setdefault(os.path.realpath(path), path)
+    return sorted(files.values()), problems
+
+
+def _link_outside(path: Path, target: str) -> Diagnostic:
+    return Diagnostic(
+        "link-outside",
+        f"this is a link to {target}, outside the content folder: it is not read",
+        Position(str(path)),
+        "content must be inside the content folder: copy the file in, or remove the link",
+    )
 
 
 @dataclass
@@ -576,6 +645,143 @@ class Checked:
     refers to them is not reported again as referring to nothing."""
 
 
+# --- hostile or mistaken text: what no text field may hold ------------------------------
+
+_CONTROL_NAMES = {0: "NUL", 7: "bell", 8: "backspace", 13: "carriage return", 27: "escape"}
+
+
+def check_texts(loaded: Loaded) -> list[Diagnostic]:
+    """Every text value of a file, whatever field it is in: no control characters (a page would
+    carry them as raw bytes, a terminal obey them). The loader notes where they are."""
+    out = []
+    for at in loaded.controls:
+        value = _data_at(loaded.data, at)
+        found = CONTROL_CHARACTERS.search(value)
+        if found is not None:
+            out.append(_control_character(loaded, at, value, found.start()))
+    return out
+
+
+def _data_at(data: Any, at: PathKey) -> Any:
+    for part in at:
+        data = data[part]
+    return data
+
+
+def _control_character(loaded: Loaded, at: PathKey, value: str, index: int) -> Diagnostic:
+    code = ord(value[index])
+    name = _CONTROL_NAMES.get(code, "a control character")
+    return Diagnostic(
+        "control-character",
+        f"`{_label(at)}` holds U+{code:04X} ({name}) as its character {index + 1}",
+        loaded.position(at),
+        "remove it: text holds printable characters, line breaks and tabs only (in a quoted "
+        'value, an escape such as "\\e" or "\\0" writes a control character)',
+    )
+
+
+class _AnyLink(MarkdownIt):
+    """CommonMark that keeps every URL, so that validation sees what the author wrote."""
+
+    def validateLink(self, url: str) -> bool:
+        return True
+
+
+_IMAGES = _AnyLink("commonmark").enable("table")
+_SCHEME = re.compile(r"\s*[A-Za-z][A-Za-z0-9+.\-]*:")
+
+
+def check_text_fields(document: Document) -> list[Diagnostic]:
+    """Texts as an author means them: no `key: value` line swallowed by the text above it, no
+    image from another site."""
+    out: list[Diagnostic] = []
+    for text in text_fields(document.model):
+        if text.markdown and "![" in text.value:
+            out += _external_images(document.loaded, text)
+        if ":" in text.value:
+            out += _swallowed_keys(document.loaded, text)
+    return out
+
+
+def _external_images(loaded: Loaded, text: TextField) -> list[Diagnostic]:
+    sources = [
+        str(child.attrGet("src") or "")
+        for token in _IMAGES.parse(text.value)
+        for child in token.children or []
+        if child.type == "image"
+    ]
+    out = []
+    for src in sources:
+        shown = src if len(src) <= 60 else src[:57] + "..."
+        if src.lstrip().lower().startswith("data:"):
+            message = f"`{_label(text.at)}` has an image written into the text: {shown}"
+            effect = "pages show it as text"
+        elif _SCHEME.match(src) or src.lstrip().startswith(("//", "\\\\")):
+            message = f"`{_label(text.at)}` shows an image from outside the site: {shown}"
+            effect = (
+                "every learner's browser would fetch it from that host: pages link to it instead"
+            )
+        else:
+            continue
+        out.append(
+            Diagnostic(
+                "external-image",
+                message,
+                loaded.position(text.at),
+                "serve the image from the site: a file under templates/static/, linked by a "
+                f"relative path ({effect})",
+                "warning",
+            )
+        )
+    return out
+
+
+def _swallowed_keys(loaded: Loaded, text: TextField) -> list[Diagnostic]:
+    """Lines of ``text`` that look like a key its mapping lacks (an over-indented key)."""
+    last = max(i for i, part in enumerate(text.at) if isinstance(part, str))
+    owner_at, field = text.at[:last], str(text.at[last])
+    written = _data_at(loaded.data, owner_at)
+    missing = [k for k in type(text.owner).model_fields if k not in written]
+    if not missing:
+        return []
+    keys = "|".join(re.escape(k) for k in missing)
+    line = re.search(rf"^[ \t]*({keys}):(?:[ \t]+\S.*)?$", text.value, re.MULTILINE)
+    end = re.search(rf"\s({keys}):[ \t]+(\S+)\s*$", text.value)
+    found = line or end
+    if found is None:
+        return []
+    kind = type(text.owner).__name__.lower()
+    where = "has a line" if found is line else "ends with"
+    return [
+        Diagnostic(
+            "swallowed-key",
+            f"`{_label(text.at)}` {where} `{found.group(0).strip()}`, which YAML read as part "
+            "of the text",
+            loaded.position(text.at),
+            f"if `{found.group(1)}` is a key of this {kind}, indent it like `{field}:` (a line "
+            "indented more than the key is part of its text)",
+            "warning",
+        )
+    ]
+
+
+def check_lookalike(document: Document) -> list[Diagnostic]:
+    """A role play's look-alike is the approach mistaken for coaching, never coaching."""
+    model = document.model
+    if not isinstance(model, RolePlay) or model.lookalike is not Approach.coaching:
+        return []
+    others = [a.value for a in Approach if a is not Approach.coaching]
+    return [
+        Diagnostic(
+            "invalid-value",
+            "`lookalike` cannot be `coaching`: a role play sets coaching against the approach "
+            "that is mistaken for it",
+            document.loaded.position(("lookalike",)),
+            f"use one of: {', '.join(others)}",
+        )
+    ]
+
+
 def check_files(paths: Iterable[Path]) -> Checked:
     """Load and check each file on its own (layers 1 and 2)."""
     out = Checked()
@@ -583,7 +789,9 @@ def check_files(paths: Iterable[Path]) -> Checked:
         loaded, problems = load_file(path)
         out.diagnostics += problems
         if loaded is None:
+            out.broken.update(_ids_of_unread(path, problems))
             continue
+        out.diagnostics += check_texts(loaded)
         document, problems = check_document(loaded)
         out.diagnostics += problems
         if document is None:
@@ -597,7 +805,42 @@ def check_files(paths: Iterable[Path]) -> Checked:
             continue
         out.documents.append(document)
         out.diagnostics += check_item(document)
+        out.diagnostics += check_text_fields(document) + check_lookalike(document)
     return out
+
+
+# The `id:` and `kind:` lines of a file that could not be read as YAML, and a module's items.
+_TOP_LINE = re.compile(
+    r"""^(id|kind):[ \t]*(["']?)([a-z0-9]+(?:-[a-z0-9]+)*)\2[ \t]*(?:#.*)?$""", re.M
+)
+_ITEMS = re.compile(r"^items:[ \t]*(?:\[([^\]\n]*)\]|(?:#.*)?\n((?:[ \t]+.*\n?|\n)*))", re.M)
+_ITEM = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# Problems that leave the file's text unread (or not worth reading again).
+_UNREAD = frozenset(["no-content", "file-too-large", "not-utf8", "not-a-file"])
+
+
+def _ids_of_unread(path: Path, problems: list[Diagnostic]) -> set[str]:
+    """What a file that failed to load would define: its name and `id:` as ids, its `kind:`
+    (``kind:course``), and for a module what it lists (``listed:ITEM``); as ``Checked.broken``.
+
+    What refers to them is not reported again as referring to nothing, nor what they list as
+    unlisted: the file's own error is the true one (a module listing it would otherwise print
+    a false missing-item, often first, whose hint says to create a file that exists).
+    """
+    found = {path.stem}
+    if any(p.code in _UNREAD for p in problems):
+        return found
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return found
+    for line in _TOP_LINE.finditer(text):
+        found.add(line.group(3) if line.group(1) == "id" else f"kind:{line.group(3)}")
+    if "kind:module" in found:
+        for items in _ITEMS.finditer(text):
+            listed = items.group(1) or re.sub(r"(?m)#.*$", "", items.group(2) or "")
+            found.update(f"listed:{item}" for item in _ITEM.findall(listed))
+    return found
 
 
 def check_course(checked: Checked, root: Path) -> Content | None:
@@ -616,7 +859,8 @@ def check_course(checked: Checked, root: Path) -> Content | None:
                     "duplicate-id",
                     f"id `{model_id}` is already used by {display_path(first.path)}",
                     document.loaded.position(("id",)),
-                    "ids are unique across the whole course; rename one of them",
+                    "ids are unique across the whole course: give the new one an id of its "
+                    "own (never change a published id: learners' progress is keyed by it)",
                 )
             )
         else:
@@ -672,6 +916,7 @@ def check_course(checked: Checked, root: Path) -> Content | None:
             f"listed:{item}" for item in typing.cast(Module, by_id[module_id].model).items
         )
     items = {k: typing.cast(Item, d.model) for k, d in by_id.items() if d.model.kind in ITEM_KINDS}
+    named = {Path(d.path).stem: d for d in by_id.values() if d.model.kind in ITEM_KINDS}
     module_of: dict[str, Module] = {}
     for module in modules:
         module_doc = by_id[module.id]
@@ -680,12 +925,18 @@ def check_course(checked: Checked, root: Path) -> Content | None:
             if item_id in broken:
                 continue
             if item_id not in items:
+                file = named.get(item_id)
                 out.append(
                     Diagnostic(
                         "missing-item",
                         f"module `{module.id}` lists `{item_id}`, but no item has that id",
                         module_doc.loaded.position(at),
-                        did_you_mean(item_id, items)
+                        (
+                            f"{display_path(file.path)} has `id: {file.model.id}`; make the id "
+                            "and this entry the same"
+                        )
+                        if file is not None
+                        else did_you_mean(item_id, items)
                         or f"create it with `course new KIND {item_id} --module {module.id}`",
                     )
                 )
@@ -723,8 +974,8 @@ def check_course(checked: Checked, root: Path) -> Content | None:
 
 def validate_content(root: Path) -> tuple[Content | None, list[Diagnostic]]:
     """Load, check and link every content file below ``root``; all diagnostics, sorted."""
-    paths = find_content_files(root)
-    if not paths:
+    paths, unreadable = walk_content(root)
+    if not paths and not unreadable:
         return None, [
             Diagnostic(
                 "no-content",
@@ -734,6 +985,8 @@ def validate_content(root: Path) -> tuple[Content | None, list[Diagnostic]]:
             )
         ]
     checked = check_files(paths)
+    checked.diagnostics += unreadable
+    checked.broken.update(Path(d.position.path).stem for d in unreadable)
     content = check_course(checked, root)
     diagnostics = sort_diagnostics(checked.diagnostics)
     if content is not None:

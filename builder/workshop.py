@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .diagnostics import Diagnostic, Position, display_path
+from .diagnostics import Diagnostic, Position, display_path, printable
 from .model import Item, Module
 from .render import url_of
 from .trainer import Activity, clock, run_sheet
@@ -113,8 +113,10 @@ class Problem:
         if self.position is not None:
             head = Diagnostic(self.code, self.message, self.position, self.hint).format()
         else:
-            head = f"error[{self.code}]: {self.message}\n    hint: {self.hint}"
-        return "\n".join([head, *(f"    note: {note}" for note in self.notes)])
+            head = (
+                f"error[{self.code}]: {printable(self.message)}\n    hint: {printable(self.hint)}"
+            )
+        return "\n".join([head, *(f"    note: {printable(note)}" for note in self.notes)])
 
 
 class WorkshopError(Exception):

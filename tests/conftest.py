@@ -8,6 +8,7 @@ the test that caused it.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import re
@@ -131,6 +132,20 @@ class _QuietServer(ThreadingHTTPServer):
         pass
 
 
+@contextlib.contextmanager
+def serve(site: Path) -> Iterator[str]:
+    """Serve the folder ``site`` on a free loopback port; yields its URL (with a slash)."""
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    with _QuietServer((LOOPBACK, 0), handler) as server:
+        thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+        thread.start()
+        try:
+            yield f"http://{LOOPBACK}:{server.server_address[1]}/"
+        finally:
+            server.shutdown()
+            thread.join()
+
+
 @pytest.fixture(scope="session")
 def _site_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
     """A loopback server on a free port for the site folder, started before the build.
@@ -142,31 +157,19 @@ def _site_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Pat
     if given and not Path(given).is_dir():
         pytest.fail(f"COURSE_TEST_SITE={given!r} is not a directory", pytrace=False)
     site = Path(given).resolve() if given else tmp_path_factory.mktemp("site")
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    with _QuietServer((LOOPBACK, 0), handler) as server:
-        thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
-        thread.start()
-        try:
-            yield site, f"http://{LOOPBACK}:{server.server_address[1]}/"
-        finally:
-            server.shutdown()
-            thread.join()
+    with serve(site) as url:
+        yield site, url
 
 
-@pytest.fixture(scope="session")
-def built_site(_site_server: tuple[Path, str]) -> Path:
-    """The directory of a built site: ``$COURSE_TEST_SITE`` if set, else a fresh build.
+def build_site(project: Path, site: Path, url: str) -> subprocess.CompletedProcess[str]:
+    """``python -m builder build`` in ``project`` into ``site``, for the address ``url``.
 
-    The fresh build runs once per session, as a user would (``python -m builder build``);
-    if it fails, every test that needs the site fails with the build's output.
+    Run as a user would; if it fails, the test that needs the site fails with its output.
     """
-    site, url = _site_server
-    if os.environ.get("COURSE_TEST_SITE"):
-        return site
     command = [sys.executable, "-m", "builder", "build", "--site-dir", str(site)]
     result = subprocess.run(
         command,
-        cwd=ROOT,
+        cwd=project,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "SITE_URL": url},
         capture_output=True,
         text=True,
@@ -178,7 +181,57 @@ def built_site(_site_server: tuple[Path, str]) -> Path:
             f"$ {' '.join(command)}\n{result.stdout}{result.stderr}",
             pytrace=False,
         )
+    return result
+
+
+@pytest.fixture(scope="session")
+def built_site(_site_server: tuple[Path, str]) -> Path:
+    """The directory of a built site: ``$COURSE_TEST_SITE`` if set, else a fresh build.
+
+    The fresh build runs once per session.
+    """
+    site, url = _site_server
+    if not os.environ.get("COURSE_TEST_SITE"):
+        build_site(ROOT, site, url)
     return site
+
+
+# --- the hostile course (tests/hostile.py), built and served on loopback ---------------------
+
+
+@dataclass(frozen=True)
+class HostileSite:
+    """The shipped course with payloads in every text field, as built and served."""
+
+    project: Path
+    site: Path
+    url: str
+    #: Which text fields of which models got a payload, and how many fields in all.
+    reached: frozenset[tuple[str, str]]
+    fields: int
+    #: What `course build` printed (its warnings).
+    output: str
+
+
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileSite]:
+    """The hostile course, built once per session and served on its own loopback port."""
+    from hostile import make_hostile_project
+
+    project = tmp_path_factory.mktemp("hostile")
+    attacker = make_hostile_project(project)
+    site = project / "site"
+    site.mkdir()
+    with serve(site) as url:
+        result = build_site(project, site, url)
+        yield HostileSite(
+            project,
+            site,
+            url,
+            frozenset(attacker.reached),
+            attacker.count,
+            result.stdout + result.stderr,
+        )
 
 
 @pytest.fixture(scope="session")

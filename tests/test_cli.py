@@ -169,6 +169,20 @@ def test_strict_turns_warnings_into_errors(project: Path) -> None:
     assert result.stderr.endswith("1 error(s), 0 warning(s)\n")
 
 
+def test_an_external_image_is_a_warning_and_an_error_under_strict(project: Path) -> None:
+    edit(
+        project / "content/01-basics/welcome.yml",
+        "body: |\n",
+        "body: |\n  ![Pixel](https://tracker.example/p.gif)\n\n",
+    )
+    relaxed = invoke("validate")
+    assert relaxed.exit_code == 0
+    assert "warning[external-image]: `body` shows an image from outside the site" in relaxed.stderr
+    strict = invoke("validate", "--strict")
+    assert strict.exit_code == 1
+    assert "error[external-image]: `body` shows an image from outside the site" in strict.stderr
+
+
 def test_validate_of_a_missing_content_folder_exits_1(project: Path) -> None:
     result = invoke("validate", "--content", "nowhere")
     assert result.exit_code == 1
@@ -181,6 +195,20 @@ def test_content_problems_never_show_a_traceback(project: Path) -> None:
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert "error[yaml-too-deep]" in result.stderr
+
+
+def test_terminal_escape_sequences_in_content_are_printed_escaped(project: Path) -> None:
+    """An unknown key, a value shown in a message: nothing of the content drives the terminal."""
+    edit(
+        project / MODULE,
+        "minutes: 30\n",
+        'minutes: 30\n"\\e[2K\\e[1A\\e]0;forged title\\a": 1\n',
+    )
+    result = invoke("validate")
+    assert result.exit_code == 1
+    assert "\x1b" not in result.output
+    assert "\x07" not in result.output
+    assert "unknown key `\\x1b[2K\\x1b[1A\\x1b]0;forged title\\x07`" in result.stderr
 
 
 # --- schema ---------------------------------------------------------------------------------

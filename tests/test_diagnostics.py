@@ -1,3 +1,4 @@
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -57,5 +58,29 @@ def test_a_github_annotation_names_file_line_column_and_code_with_special_charac
     )
     assert diagnostic.format_github() == (
         "::warning file=content/x%2Cy.yml,line=4,col=2,title=unknown-key::"
-        "unknown key `a,b`: 100%25%0Adid you mean%0Athis?"
+        "unknown key `a,b`: 100%25%0Adid you mean\\nthis?"
+    )
+
+
+CONTROLS = "\x1b[2K\x1b[1A\x1b]0;forged\x07 \x00 \x9b31m \r \u202e \n"
+
+
+def test_control_characters_anywhere_in_a_diagnostic_are_printed_as_escapes() -> None:
+    """Content can put terminal escape sequences into a message (an unknown key, a value):
+    printed raw, they erase or forge lines and set the terminal's title."""
+    diagnostic = Diagnostic(
+        "unknown-key",
+        f"unknown key `{CONTROLS}`",
+        Position(f"content/{CONTROLS}.yml", 2, 1),
+        f"did you mean `{CONTROLS}`?",
+    )
+    for printed in (diagnostic.format(), diagnostic.format_github()):
+        head, _, hint = printed.partition("\n")
+        for line in (head, hint):
+            assert [c for c in line if unicodedata.category(c) in ("Cc", "Cf")] == [], line
+    assert diagnostic.format() == (
+        "content/\\x1b[2K\\x1b[1A\\x1b]0;forged\\x07 \\x00 \\x9b31m \\r \\u202e \\n.yml:2:1: "
+        "error[unknown-key]: unknown key `\\x1b[2K\\x1b[1A\\x1b]0;forged\\x07 \\x00 \\x9b31m \\r "
+        "\\u202e \\n`\n    hint: did you mean `\\x1b[2K\\x1b[1A\\x1b]0;forged\\x07 \\x00 \\x9b31m "
+        "\\r \\u202e \\n`?"
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import random
+import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -120,6 +121,34 @@ BAD_TEXT = [
         "f.yml:2:3: error[complex-key]: a key must be plain text, not a list or mapping\n"
         "    hint: write keys as `name:`",
         id="complex-key",
+    ),
+    pytest.param(
+        "kind: page\nfacilitator:\n minutes: 25\n  notes: Pairs.\n  debrief:\n    - Why?\n",
+        "f.yml:3:2: error[yaml-syntax]: `minutes` is indented 1 space, the keys around it 2\n"
+        "    hint: indent `minutes:` with 2 spaces, like the keys around it",
+        id="dedented-first-key-reported-at-its-line-not-the-next",
+    ),
+    pytest.param(
+        "kind: page\nfacilitator:\n  minutes: 25\nnotes: |\n    Pairs.\n    Then all.\n"
+        "  debrief:\n    - Why?\n",
+        "f.yml:4:1: error[yaml-syntax]: `notes` is indented 0 spaces, the keys around it 2\n"
+        "    hint: indent `notes:` with 2 spaces, like the keys around it",
+        id="key-dedented-to-the-top-level-reported-at-its-line-not-after-its-text",
+    ),
+    pytest.param(
+        "kind: page\ntitle: Two levers\n  body: Text.\n",
+        "f.yml:3:3: error[yaml-syntax]: `body` is indented 2 spaces, more than `title` above it "
+        "(0)\n"
+        "    hint: indent `body:` like `title:`; a line indented more than a `key: value` line is "
+        "read as the rest of that value",
+        id="over-indented-key",
+    ),
+    pytest.param(
+        "kind: page\nfacilitator:\n notes:\n    - a\n  minutes: 2\nbody: B\n",
+        "f.yml:5:3: error[yaml-syntax]: `minutes` is indented 2 spaces, but `notes` (line 3) of "
+        "the same mapping 1\n"
+        "    hint: line up `minutes:` and `notes:` (the keys of one mapping share an indentation)",
+        id="two-keys-of-one-mapping-indented-differently",
     ),
     pytest.param(
         "kind: page\ntitle: !!python/object/apply:os.system ['true']\n",
@@ -575,3 +604,19 @@ def test_an_unreadable_path_is_a_diagnostic_not_an_exception(tmp_path: Path) -> 
     assert loaded is None
     assert [d.code for d in diagnostics] == ["no-content"]
     assert diagnostics[0].message.startswith("cannot read file: ")
+
+
+def test_a_huge_file_is_refused_from_its_size_without_reading_it(tmp_path: Path) -> None:
+    path = tmp_path / "huge.yml"
+    with path.open("wb") as file:
+        file.truncate(200_000_000)  # sparse: 200 MB that take no room on the disk
+    tracemalloc.start()
+    try:
+        loaded, diagnostics = load_file(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert loaded is None
+    assert [d.code for d in diagnostics] == ["file-too-large"]
+    assert "200,000,000 bytes" in diagnostics[0].message
+    assert peak < MAX_FILE_BYTES, f"{peak:,} bytes were allocated: the file was read"

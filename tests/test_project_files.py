@@ -84,3 +84,38 @@ def test_the_pull_request_template_has_a_checklist() -> None:
     text = (ROOT / ".github" / "pull_request_template.md").read_text(encoding="utf-8")
     assert len(re.findall(r"^- \[ \] ", text, re.MULTILINE)) >= 5
     assert "make test" in text
+
+
+CONTRIBUTING = ROOT / "CONTRIBUTING.md"
+
+
+def test_contributing_calls_only_make_targets_that_exist() -> None:
+    text = CONTRIBUTING.read_text(encoding="utf-8")
+    called = set(re.findall(r"(?:`|^)make ([a-z][\w-]*)", text, re.MULTILINE))  # commands only
+    assert "originality" in called, "the originality check has its own command"
+    assert called <= makefile_targets()
+
+
+@pytest.mark.parametrize(
+    ("subject", "pattern"),
+    [
+        pytest.param(
+            "what `make serve` does with an invalid save",
+            r"last good (site|build).{0,200}terminal",
+            id="invalid-save-under-serve",
+        ),
+        pytest.param("which fields take Markdown", r"Markdown.{0,300}plain text", id="markdown"),
+        pytest.param("reflection prompts", r"`reflect:`", id="reflection-prompts"),
+    ],
+)
+def test_contributing_explains(subject: str, pattern: str) -> None:
+    text = " ".join(CONTRIBUTING.read_text(encoding="utf-8").split())
+    assert re.search(pattern, text, re.DOTALL), f"CONTRIBUTING.md should explain {subject}"
+
+
+def test_no_diagnostic_tells_a_contributor_to_rename_an_id() -> None:
+    """CONTRIBUTING.md says never to rename a published id: learners' progress is keyed by it."""
+    golden = ROOT / "tests" / "golden" / "validate"
+    hints = [line for p in golden.glob("*.txt") for line in p.read_text().splitlines()]
+    assert any("duplicate-id" in line for line in hints)
+    assert [line for line in hints if "hint:" in line and "rename" in line] == []

@@ -107,3 +107,48 @@ def test_the_contributor_pages_are_on_the_site_with_escaped_text(pages: dict[str
     fields = pages["contributors/fields.md"]
     assert "(`kind: case`)" in fields
     assert "<code>start</code>" in fields
+
+
+def test_the_field_reference_says_which_fields_take_markdown() -> None:
+    """Contributors need to know where `*stars*` make emphasis and where they show as typed."""
+    from builder.model.common import format_of
+
+    documented = {(doc.name, f.name): f.type for doc in field_reference() for f in doc.fields}
+    marks = {
+        (model.__name__, name): format_of(model, name)
+        for model in _all_models()
+        for name in model.model_fields
+    }
+    texts = {key: mark for key, mark in marks.items() if mark is not None}
+    assert len(texts) > 40
+    for key, mark in texts.items():
+        expected = "Markdown" if mark.markdown else "plain text"
+        assert expected in documented[key], (key, documented[key])
+    assert documented[("Step", "text")] == "Markdown"
+    assert documented[("Choice", "text")] == "plain text"
+    assert documented[("Facilitator", "debrief")] == "list of plain text"
+
+
+def _all_models() -> list[type]:
+    from pydantic import BaseModel
+
+    seen: list[type[BaseModel]] = []
+    todo: list[type[BaseModel]] = list(MODELS.values())
+    while todo:
+        model = todo.pop()
+        if model in seen:
+            continue
+        seen.append(model)
+        for info in model.model_fields.values():
+            todo.extend(_models_in(info.annotation))
+    return seen
+
+
+def _models_in(annotation: object) -> list[type]:
+    import typing
+
+    from pydantic import BaseModel
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in typing.get_args(annotation) for m in _models_in(arg)]

@@ -6,6 +6,7 @@ The rendered pages of the fixture course (one item of every kind) are golden fil
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -14,6 +15,9 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from mkdocs.utils.meta import get_data
 
 from builder.diagnostics import ContentError
 from builder.model import Case
@@ -23,10 +27,14 @@ from builder.render import (
     Rendered,
     _markdown,
     _plain_block,
+    front_matter,
     in_parts,
+    make_environment,
     md,
     md_inline,
     md_text,
+    one_block,
+    page_meta,
     render,
     story_order,
     url_of,
@@ -262,14 +270,11 @@ def test_plain_prose_takes_the_shortcut() -> None:
 
 
 def test_the_shortcut_gives_markdown_its_html_for_generated_texts() -> None:
-    from hypothesis import given, settings
-    from hypothesis import strategies as st
-
     @settings(max_examples=3000, deadline=None, derandomize=True)
     @given(st.lists(st.sampled_from(MARKDOWNISH), max_size=30).map("".join) | st.text())
     def check(text: str) -> None:
-        assert md(text) == _markdown.render(text)
-        assert md_inline(text) == _markdown.renderInline(text)
+        assert md(text) == one_block(_markdown.render(text))
+        assert md_inline(text) == one_block(_markdown.renderInline(text))
 
     check()
 
@@ -292,8 +297,8 @@ def test_the_shortcut_gives_markdown_its_html_for_every_shipped_text() -> None:
     assert len(texts) > 500
     assert sum(_plain_block(t) is not None for t in texts) > len(texts) / 2
     for text in texts:
-        assert md(text) == _markdown.render(text), text
-        assert md_inline(text) == _markdown.renderInline(text), text
+        assert md(text) == one_block(_markdown.render(text)), text
+        assert md_inline(text) == one_block(_markdown.renderInline(text)), text
 
 
 def test_up_to_ten_modules_stay_at_the_top_of_the_navigation() -> None:
@@ -541,3 +546,164 @@ def test_a_course_without_approaches_or_sources_has_no_glossary_or_sources_page(
     paths = [p.path for p in render(found, TEMPLATES).pages]
     assert "glossary.md" not in paths
     assert "sources.md" not in paths
+
+
+# --- generated front matter parses, whatever the titles hold ---------------------------------
+
+TITLES_THAT_BROKE_FRONT_MATTER = [
+    pytest.param("An emoji \U0001f600 and \U0001d538", id="outside-the-bmp"),
+    pytest.param("The best session [ever](javascript:alert(1))", id="markdown-link"),
+    pytest.param("Quotes \" and ' and: a colon # and a hash", id="yaml-punctuation"),
+    pytest.param("--- a rule\nsearch:\n  exclude: false\n---", id="front-matter-lines"),
+    pytest.param("</title><script>alert(1)</script> & {: .x}", id="html"),
+]
+
+
+def retitled_content(tmp_path: Path, title: str) -> Content:
+    """The fixture course with ``title`` (and a number) as the title of every file."""
+    shutil.copytree(FIXTURE_COURSE, tmp_path / "content")
+    for number, path in enumerate(sorted((tmp_path / "content").rglob("*.yml"))):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data["title"] = f"{title} {number}"
+        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    found, diagnostics = validate_content(tmp_path / "content")
+    assert found is not None, [d.format() for d in diagnostics]
+    return found
+
+
+def expected_meta(path: str) -> dict[str, Any] | None:
+    """The front matter each family of pages has (None: learner pages have none)."""
+    if path.startswith("trainer/"):
+        return {"search": {"exclude": True}, "course_script": False}
+    if path.startswith("contributors/maps"):
+        return {"search": {"exclude": True}}
+    return None
+
+
+@pytest.mark.parametrize("title", TITLES_THAT_BROKE_FRONT_MATTER)
+def test_every_page_front_matter_parses_with_the_title_whatever_it_holds(
+    tmp_path: Path, title: str
+) -> None:
+    """MkDocs prints front matter that does not parse as the page's first paragraph, where a
+    Markdown link in a title becomes live and the page loses its title and search exclusion.
+    The title is HTML-escaped: the theme prints ``page.meta.title`` as it is."""
+    pages = render(retitled_content(tmp_path, title), TEMPLATES).pages
+    for page in pages:
+        body, meta = get_data(page.text)
+        expected = expected_meta(page.path)
+        if expected is None:
+            assert meta == {}, page.path
+            continue
+        assert {**meta, "title": None} == {**expected, "title": None}, page.path
+        assert meta["title"] == html.escape(page.title), page.path
+        assert not body.lstrip().startswith(("---", "title:")), page.path
+    families = {re.sub(r".*[/-]", "", p.path) for p in pages if p.path.startswith("trainer/")}
+    assert {"cards.md", "projector.md", "gamebook.md", "index.md"} <= families
+
+
+def test_every_scenario_map_has_its_title_and_stays_out_of_search(rendered: Rendered) -> None:
+    maps = [p for p in rendered.pages if p.path.startswith("contributors/maps")]
+    assert [p.path for p in maps] == [
+        "contributors/maps.md",
+        "contributors/maps/fork-in-the-road.md",
+    ]
+    for page in maps:
+        body, meta = get_data(page.text)
+        assert meta == {"title": html.escape(page.title), "search": {"exclude": True}}
+        assert body.startswith("# "), page.path
+    assert get_data(maps[1].text)[1]["title"] == "Map: A fork in the road"
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.text(max_size=80))
+def test_front_matter_round_trips_any_text(title: str) -> None:
+    meta = page_meta(title, searchable=False, course_script=False)
+    body, parsed = get_data(front_matter(meta) + "# Heading\n")
+    assert parsed == meta
+    assert body == "# Heading\n"
+
+
+# --- links: http(s), mailto and relative URLs only; nothing of text read as a code fence -----
+
+NOT_LINKS = [
+    pytest.param("[x](javascript:alert(1))", id="javascript"),
+    pytest.param("[x](JaVaScRiPt:alert(1))", id="javascript-mixed-case"),
+    pytest.param("[x](<javascript:alert(1)>)", id="javascript-in-angle-brackets"),
+    pytest.param("[x](&#106;avascript:alert(1))", id="javascript-entity"),
+    pytest.param("[x][ref]\n\n[ref]: javascript:alert(1)", id="javascript-reference"),
+    pytest.param("<javascript:alert(1)>", id="javascript-autolink"),
+    pytest.param("[x](data:text/html,<script>alert(1)</script>)", id="data"),
+    pytest.param("![x](data:image/png;base64,iVBORw0KGgo=)", id="data-image"),
+    pytest.param("[x](vbscript:msgbox(1))", id="vbscript"),
+    pytest.param("[x](file:///etc/passwd)", id="file"),
+    pytest.param("[x](tel:+15550100)", id="tel"),
+    pytest.param("[x](intent://scan#Intent;end)", id="app-scheme"),
+    pytest.param("<ftp://example.com/file>", id="ftp-autolink"),
+]
+
+
+@pytest.mark.parametrize("text", NOT_LINKS)
+def test_a_url_of_any_other_scheme_than_http_https_or_mailto_is_not_made_a_link(
+    text: str,
+) -> None:
+    for html_text in (md(text), md_inline(text)):
+        assert re.findall(r'(?:href|src)="([^"]*)"', html_text) == [], html_text
+
+
+LINKS = [
+    pytest.param("[x](https://example.com/a)", "https://example.com/a", id="https"),
+    pytest.param("[x](http://example.com/a)", "http://example.com/a", id="http"),
+    pytest.param("[x](mailto:someone@example.com)", "mailto:someone@example.com", id="mailto"),
+    pytest.param("[x](../glossary/)", "../glossary/", id="relative"),
+    pytest.param("[x](#step-2)", "#step-2", id="anchor"),
+    pytest.param("<https://example.com/>", "https://example.com/", id="autolink"),
+    pytest.param(
+        "[x][ref]\n\n[ref]: https://example.com/r", "https://example.com/r", id="reference"
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "url"), LINKS)
+def test_http_https_mailto_and_relative_links_stay_links(text: str, url: str) -> None:
+    assert re.findall(r'href="([^"]*)"', md(text)) == [url]
+
+
+def test_an_image_from_elsewhere_is_shown_as_a_link_to_it_and_one_from_the_site_as_an_image() -> (
+    None
+):
+    assert str(md("![A chart](https://example.com/c.png)")) == (
+        '<p><a href="https://example.com/c.png">A chart</a></p>\n'
+    )
+    assert str(md("![A chart](//example.com/c.png)")) == (
+        '<p><a href="//example.com/c.png">A chart</a></p>\n'
+    )
+    assert (
+        str(md("![A chart](images/c.png)")) == '<p><img src="images/c.png" alt="A chart" /></p>\n'
+    )
+
+
+FENCES = [
+    pytest.param("Asking:\n```\nwhat is stopping you?\n```", id="backticks"),
+    pytest.param("Asking:\n~~~\nwhat is stopping you?\n~~~", id="tildes"),
+    pytest.param("```python\nprint(1)\n```", id="at-the-start"),
+    pytest.param("\\`\\`\\`\nescaped in Markdown\n\\`\\`\\`", id="escaped-backticks"),
+    pytest.param("A paragraph.\n\n[then](javascript:alert(1))", id="blank-line"),
+    pytest.param("    code with\n  \n    a blank line", id="blank-line-in-code"),
+]
+
+
+@pytest.mark.parametrize("text", FENCES)
+def test_no_line_of_text_or_markdown_output_starts_a_code_fence_or_is_blank(text: str) -> None:
+    """MkDocs' Markdown reads a fence at the start of a line even inside an HTML block: a
+    plain-text field would become a code block, and the HTML around it text. A blank line
+    ends an HTML block for CommonMark readers of `course export-markdown`'s pages."""
+    env = make_environment(TEMPLATES)
+    outputs = [
+        env.from_string("<p>{{ text }}</p>").render(text=text),
+        str(md(text)),
+        str(md_inline(text)),
+    ]
+    for output in outputs:
+        assert not re.search(r"^(```|~~~)", output, re.MULTILINE), output
+        assert not re.search(r"\n[ \t]*\n", output), output
+    assert html.unescape(outputs[0]) == f"<p>{text}</p>", "shown exactly as written"

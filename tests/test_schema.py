@@ -143,6 +143,7 @@ SHAPE_ERRORS = [
     "invalid-range",
     "invalid-empty",
     "invalid-approach-key",
+    "limit-title",
 ]
 
 
@@ -167,3 +168,54 @@ def test_the_schema_accepts_what_the_builder_accepts(path: Path) -> None:
     validator = jsonschema.Draft202012Validator(content_schema())
     errors = [e.message for e in validator.iter_errors(instance(path))]
     assert errors == []
+
+
+# --- the message an author sees first ---------------------------------------------------------
+
+READABLE = [
+    pytest.param(
+        "kind: quiz\nid: q\ntitle: T\nquestions:\n  - id: a\n    prompt: P\n    approach: coachin\n"
+        "    options:\n      - {id: x, text: X, correct: true}\n      - {id: y, text: Y}\n",
+        "$.questions[0].approach: 'coachin' is not one of ['leading', 'managing', 'coaching', "
+        "'training', 'mentoring', 'role-modeling', None]",
+        id="optional-approach",
+    ),
+    pytest.param(
+        "kind: quiz\nid: q\ntitle: T\nquestions:\n  - id: a\n    prompt: P\n    explanation: [a]\n"
+        "    options:\n      - {id: x, text: X, correct: true}\n      - {id: y, text: Y}\n",
+        "$.questions[0].explanation: ['a'] is not of type 'string', 'null'",
+        id="optional-text",
+    ),
+    pytest.param(
+        "kind: quiz\nid: q\ntitle: T\npass_mark: 80\ndraw: {questions: many}\nquestions:\n"
+        "  - id: a\n    prompt: P\n    options:\n      - {id: x, text: X, correct: true}\n"
+        "      - {id: y, text: Y}\n",
+        "$.draw.questions: 'many' is not of type 'integer', 'null'",
+        id="optional-mapping",
+    ),
+    pytest.param(
+        "kind: page\nid: p\ntitle: T\nbody: B\ncolour: blue\n",
+        "$: Additional properties are not allowed ('colour' was unexpected)",
+        id="a-kind-is-checked-against-its-own-schema-only",
+    ),
+    pytest.param(
+        "kind: pgae\nid: p\ntitle: T\nbody: B\n",
+        "$.kind: 'pgae' is not one of ['case', 'course', 'drill', 'module', 'page', 'quiz', "
+        "'roleplay']",
+        id="unknown-kind",
+    ),
+]
+
+
+def test_check_jsonschema_gives_the_useful_message_first(tmp_path: Path) -> None:
+    """Its best match once said "is not of type 'null'" for a misspelt approach: an optional
+    value was an `anyOf` with null, and every kind was a branch of one `oneOf`."""
+    files = []
+    for n, case in enumerate(READABLE):
+        path = tmp_path / f"case-{n}.yml"
+        path.write_text(case.values[0], encoding="utf-8")
+        files.append(path)
+    result = check_jsonschema(*files)
+    shown = {Path(name).name: messages for name, messages in result.rejected.items()}
+    for n, case in enumerate(READABLE):
+        assert shown.get(f"case-{n}.yml") == [case.values[1]], (case.id, shown)

@@ -7,11 +7,15 @@ in ``tests/golden/validate/`` (``pytest --update-golden`` rewrites them; review 
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hostile import REFUSED_PAYLOADS, Attacker, declared_text_fields, write_hostile_content
 
 from builder.diagnostics import CODES, Diagnostic
 from builder.model import Case
@@ -24,6 +28,7 @@ from builder.validate import (
 )
 
 TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
 FIXTURE_COURSE = TESTS / "fixtures" / "course" / "content"
 INVALID = TESTS / "fixtures" / "invalid"
 GOLDEN = TESTS / "golden" / "validate"
@@ -262,6 +267,56 @@ COURSE_CASES = [
         ),
     ),
     CourseCase(
+        "yaml-error-in-a-listed-item-is-its-only-error",
+        (
+            replace(
+                QUIZ, "    approach: coaching\n    options:", "   approach: coaching\n    options:"
+            ),
+        ),
+    ),
+    CourseCase(
+        "yaml-error-in-an-item-named-otherwise-is-its-only-error",
+        (
+            delete(QUIZ),
+            create(
+                "01-basics/check.yml",
+                "kind: quiz\nid: 'quick-check'  # listed by the module\ntitle: [Quick\n",
+            ),
+        ),
+    ),
+    CourseCase(
+        "yaml-error-in-a-module-is-its-only-error",
+        (replace(MODULE, "minutes: 30\n", "minutes: 30\n  oops: [\n"),),
+    ),
+    CourseCase(
+        "yaml-error-in-the-course-file-is-its-only-error",
+        (replace("course.yml", "id: tiny-course\n", "id: tiny-course\n  oops: [\n"),),
+    ),
+    CourseCase(
+        "listed-item-whose-file-has-another-id",
+        (replace(QUIZ, "id: quick-check\n", "id: quick-chek\n"),),
+    ),
+    CourseCase(
+        "limit-items-per-module",
+        (
+            replace(
+                MODULE,
+                "items:\n",
+                "items:\n" + "".join(f"  - extra-{n}\n" for n in range(1, 97)),
+            ),
+        ),
+    ),
+    CourseCase(
+        "limit-modules",
+        (
+            replace(
+                "course.yml",
+                "  - basics\n",
+                "  - basics\n" + "".join(f"  - more-{n}\n" for n in range(1, 101)),
+            ),
+        ),
+    ),
+    CourseCase(
         "problems-in-several-files-are-sorted",
         (
             replace(QUIZ, "        feedback: Yes.\n      - id: review", "      - id: review"),
@@ -383,6 +438,9 @@ def test_every_diagnostic_code_about_content_has_a_golden_example() -> None:
         "yaml-too-large",
         "yaml-too-deep",
         "complex-key",
+        # links and special files: tests/test_validate.py asserts their exact lines
+        "link-outside",
+        "not-a-file",
         # commands: tests/test_cli.py, tests/test_render.py and tests/test_scaffold.py
         "no-content",
         "template-error",
@@ -435,3 +493,88 @@ def test_approach_counts_count_drill_statements_only(project: Path) -> None:
     assert content is not None
     counts = approach_counts(content.items.values())
     assert {a.value: n for a, n in counts.items()} == {"managing": 2, "coaching": 2}
+
+
+# --- hostile text (tests/hostile.py) ---------------------------------------------------------
+
+
+def test_a_control_character_in_any_text_field_is_refused_where_it_is(tmp_path: Path) -> None:
+    """Every text field of every kind, with escape, NUL, C1 and carriage-return characters:
+    each is an error at its own field, so none reaches a page as raw bytes."""
+
+    def payload(index: int, limit: int | None) -> str:
+        return f"Text {REFUSED_PAYLOADS[index % len(REFUSED_PAYLOADS)]} more"
+
+    attacker = write_hostile_content(ROOT / "content", tmp_path / "content", Attacker(payload))
+    _content, diagnostics = validate_content(tmp_path / "content")
+    refused = [d for d in diagnostics if d.code == "control-character"]
+    assert {d.severity for d in refused} == {"error"}
+    places = {(d.position.path, d.position.line, d.position.column) for d in refused}
+    assert len(places) == len(refused) == attacker.count
+    assert attacker.reached == declared_text_fields()
+
+
+# --- hostile files: links that leave the content folder, special files -----------------------
+
+
+def test_a_link_to_a_file_outside_the_content_folder_is_refused_and_not_read(
+    project: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    outside = tmp_path_factory.mktemp("elsewhere") / "secret.yml"
+    outside.write_text("kind: page\nid: secret\ntitle: Private notes\nbody: Secret.\n")
+    (project / "content" / "01-basics" / "notes.yml").symlink_to(outside)
+    content, diagnostics = validate(project)
+    assert [(d.code, d.severity, d.position.path) for d in diagnostics] == [
+        ("link-outside", "error", "content/01-basics/notes.yml")
+    ]
+    assert "secret" not in (content.items if content else {})
+    assert printed(diagnostics, project) == (
+        f"content/01-basics/notes.yml:1:1: error[link-outside]: this is a link to {outside}, "
+        "outside the content folder: it is not read\n"
+        "    hint: content must be inside the content folder: copy the file in, or remove the "
+        "link\n"
+    )
+
+
+def test_a_linked_folder_outside_the_content_folder_is_refused(
+    project: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    outside = tmp_path_factory.mktemp("elsewhere")
+    (outside / "secret.yml").write_text("kind: page\nid: secret\ntitle: S\nbody: S.\n")
+    (project / "content" / "02-more").symlink_to(outside, target_is_directory=True)
+    _content, diagnostics = validate(project)
+    assert [(d.code, d.position.path) for d in diagnostics] == [("link-outside", "content/02-more")]
+
+
+def test_a_link_inside_the_content_folder_is_read_once(project: Path) -> None:
+    (project / "content" / "01-basics" / "alias.yml").symlink_to("welcome.yml")
+    content, diagnostics = validate(project)
+    assert diagnostics == []
+    assert content is not None
+
+
+@pytest.mark.parametrize("kind", ["fifo", "broken-link"])
+def test_a_special_file_or_a_link_to_nothing_is_reported_not_read(project: Path, kind: str) -> None:
+    """A FIFO would block its reader forever: run as a command with a time limit, which a
+    hang would exceed."""
+    path = project / "content" / "01-basics" / "pipe.yml"
+    if kind == "fifo":
+        os.mkfifo(path)
+    else:
+        path.symlink_to("nowhere.yml")
+    result = subprocess.run(
+        [sys.executable, "-m", "builder", "validate"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    what = "a FIFO (named pipe)" if kind == "fifo" else "a link to nothing"
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"content/01-basics/pipe.yml:1:1: error[not-a-file]: this is {what}, not a file: it is "
+        "not read\n"
+        "    hint: content files are plain YAML files: replace it with one, or remove it\n"
+        "1 error(s), 0 warning(s)\n"
+    )

@@ -6,13 +6,23 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from .common import ApproachName, Id, Markdown, Minutes, Strict, Text
+from .common import (
+    MAX_ITEMS_PER_MODULE,
+    MAX_MODULES,
+    ApproachName,
+    Id,
+    Markdown,
+    Minutes,
+    Strict,
+    Text,
+    Title,
+)
 
 
 class ApproachInfo(Strict):
     """How the course names and defines one approach (used by the glossary and drills)."""
 
-    name: Text = Field(description="The approach's display name, e.g. `Role modeling`.")
+    name: Title = Field(description="The approach's display name, e.g. `Role modeling`.")
     definition: Markdown = Field(description="A one-paragraph definition in the course's words.")
     signs: list[Text] = Field(
         default_factory=list, description="Telltale signs that a conversation is this approach."
@@ -22,7 +32,7 @@ class ApproachInfo(Strict):
 class Source(Strict):
     """A published work the course draws its ideas from, credited on the Sources page."""
 
-    title: Text = Field(description="The work's title.")
+    title: Title = Field(description="The work's title.")
     author: Text = Field(description="Who wrote it.")
     publisher: Text = Field(description="Who published it.")
     published: Text | None = Field(default=None, description="Publication date, if known.")
@@ -39,9 +49,11 @@ class Course(Strict):
 
     kind: Literal["course"] = Field(description="Always `course` (one per content folder).")
     id: Id
-    title: Text = Field(description="The course title, shown on every page.")
+    title: Title = Field(description="The course title, shown on every page.")
     description: Markdown = Field(description="What the course is and who it is for.")
-    modules: list[Id] = Field(min_length=1, description="Module ids, in teaching order.")
+    modules: list[Id] = Field(
+        min_length=1, max_length=MAX_MODULES, description="Module ids, in teaching order."
+    )
     approaches: dict[ApproachName, ApproachInfo] = Field(
         default_factory=dict,
         description="Names and definitions of the six approaches, keyed by approach id.",
@@ -82,13 +94,15 @@ class Module(Strict):
 
     kind: Literal["module"] = Field(description="Always `module`.")
     id: Id
-    title: Text = Field(description="The module title.")
+    title: Title = Field(description="The module title.")
     summary: Markdown = Field(description="What the module covers, shown on its overview page.")
     objectives: list[Text] = Field(
         min_length=1, description="Learning objectives: what a learner can do afterwards."
     )
     minutes: Minutes = Field(description="Estimated self-study time for the whole module.")
-    items: list[Id] = Field(description="Ids of the module's items, in order.")
+    items: list[Id] = Field(
+        max_length=MAX_ITEMS_PER_MODULE, description="Ids of the module's items, in order."
+    )
     approaches: list[ApproachName] = Field(
         default_factory=list,
         description="The approaches this module teaches; the final assessment suggests it to "

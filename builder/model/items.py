@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from .common import ApproachName, Facilitator, Id, Markdown, Minutes, Strict, Text
+from .common import ApproachName, Facilitator, Id, Markdown, Minutes, Strict, Text, Title
 
 
 class Reflection(Strict):
@@ -20,7 +20,7 @@ class ItemBase(Strict):
     """Fields every item has, whatever its kind."""
 
     id: Id
-    title: Text = Field(description="The item's title, shown as its page heading.")
+    title: Title = Field(description="The item's title, shown as its page heading.")
     summary: Markdown | None = Field(
         default=None, description="One or two sentences introducing the item."
     )
@@ -56,7 +56,7 @@ class Step(Strict):
     """A step of a case: some narrative, then either choices or an ending."""
 
     id: Id
-    title: Text | None = Field(default=None, description="A short heading for the step.")
+    title: Title | None = Field(default=None, description="A short heading for the step.")
     text: Markdown = Field(description="The narrative of this step.")
     choices: list[Choice] = Field(
         default_factory=list,
@@ -92,7 +92,7 @@ class Role(Strict):
     """A part someone plays in a role play."""
 
     id: Id
-    name: Text = Field(description="The role's name, e.g. `Sales manager`.")
+    name: Title = Field(description="The role's name, e.g. `Sales manager`.")
     brief: Markdown = Field(description="What the person playing this role is told.")
     private: Markdown | None = Field(
         default=None, description="What only this role knows (printed on their card only)."
