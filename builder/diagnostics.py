@@ -81,6 +81,8 @@ CODES: dict[str, str] = {
     "shuffled for each learner.",
     "swallowed-key": "A text holds a line like `key: value` that YAML read as part of the text "
     "(usually a key indented too far).",
+    "markdown-in-plain-text": "A plain-text field holds Markdown emphasis or code (`*word*`, "
+    "`` `x` ``), which learners would see with its marks.",
     "external-image": "A Markdown image points outside the site: every learner's browser would "
     "fetch it from a third party (pages show it as a link instead).",
     # commands

@@ -700,7 +700,30 @@ def check_text_fields(document: Document) -> list[Diagnostic]:
             out += _external_images(document.loaded, text)
         if ":" in text.value:
             out += _swallowed_keys(document.loaded, text)
+        if not text.markdown and ("*" in text.value or "`" in text.value or "_" in text.value):
+            out += _markdown_in_plain_text(document.loaded, text)
     return out
+
+
+# Emphasis or code written in Markdown: `*word*`, `**words**`, `_word_`, `` `code` ``.
+_MARKUP = re.compile(r"(?<![\w*])(\*\*?|_)(?=\S)[^*_\n]*?(?<=\S)\1(?![\w*])|`[^`\n]+`")
+
+
+def _markdown_in_plain_text(loaded: Loaded, text: TextField) -> list[Diagnostic]:
+    """Markdown marks in a plain-text field, where learners would see the marks themselves."""
+    found = _MARKUP.search(text.value)
+    if found is None:
+        return []
+    return [
+        Diagnostic(
+            "markdown-in-plain-text",
+            f"`{_label(text.at)}` is plain text, so `{found.group(0)}` is shown with its marks",
+            loaded.position(text.at),
+            "remove the marks (plain-text fields are shown as written; the field reference "
+            "says which fields take Markdown)",
+            "warning",
+        )
+    ]
 
 
 def _external_images(loaded: Loaded, text: TextField) -> list[Diagnostic]:
