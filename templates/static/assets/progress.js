@@ -53,6 +53,7 @@
     }
 
     function fill() {
+      if (!course) return;
       var progress = cq.load();
       $(".cq-share-code").value = shareCode(results());
       var body = $("tbody");
