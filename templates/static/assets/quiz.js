@@ -63,7 +63,8 @@
     if (more && reveal) cq.cloneInto(status, [more]);
   }
 
-  function renderAnswer(fieldset, answer) {
+  /* `keep`: leave what is ticked as it is (a choice made before the script ran). */
+  function renderAnswer(fieldset, answer, keep) {
     var graded = !!fieldset.closest("[data-graded]");
     var right = rightOf(fieldset);
     var locked = !!answer;
@@ -71,7 +72,7 @@
     cq.all(fieldset, ".cq-option").forEach(function (option) {
       var input = option.querySelector("input");
       var picked = locked && answer.chosen.indexOf(input.value) >= 0;
-      input.checked = picked;
+      if (locked || !keep) input.checked = picked;
       input.disabled = locked;
       option.classList.toggle("cq-right", picked && right.indexOf(input.value) >= 0);
       option.classList.toggle("cq-wrong", picked && right.indexOf(input.value) < 0);
@@ -113,7 +114,7 @@
       fieldset.querySelector("input").focus();
     });
     var saved = cq.load().answers[id];
-    renderAnswer(fieldset, saved && !saved.retry ? saved : null);
+    renderAnswer(fieldset, saved && !saved.retry ? saved : null, true);
   }
 
   if (window.cqCourse) window.cqCourse.runHooks();
