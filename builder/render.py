@@ -28,6 +28,7 @@ from markdown_it.common.utils import escapeHtml
 from markupsafe import Markup
 
 from .diagnostics import ContentError, Diagnostic, Position
+from .estimate import minutes_text, module_minutes, self_study
 from .model import Case, Drill, Item, Module, Quiz, RolePlay, Step
 from .model.common import Approach
 from .validate import Content
@@ -238,6 +239,8 @@ def make_environment(templates: Path) -> jinja2.Environment:
         story_order=story_order,
         drill_choices=drill_choices,
         answerable=answerable,
+        self_study=self_study,
+        minutes_text=minutes_text,
     )
     return env
 
@@ -251,7 +254,13 @@ def render(content: Content, templates: Path) -> Rendered:
     teaches = {
         approach: [m for m in content.modules if approach in m.approaches] for approach in Approach
     }
-    common = {"course": course, "approach_names": names, "teaches": teaches}
+    minutes = {m.id: module_minutes(m, content.items_of(m)) for m in content.modules}
+    common = {
+        "course": course,
+        "approach_names": names,
+        "teaches": teaches,
+        "module_minutes": minutes,
+    }
     pages: list[Page] = []
     files: dict[str, str] = {}
     nav: list[NavEntry] = [NavEntry("Home", "index.md")]
@@ -308,7 +317,7 @@ def render(content: Content, templates: Path) -> Rendered:
     from .reference import render_reference
 
     nav.append(render_reference(content, add))
-    index = course_index(content)
+    index = course_index(content, minutes)
     questions = sum(len(i["questions"]) for m in index["modules"] for i in m["items"])
     text = json.dumps(index, indent=1, ensure_ascii=False) + "\n"
     return Rendered(pages, nav, text, questions, files)
@@ -338,8 +347,11 @@ def in_parts(sections: list[NavEntry], label: str) -> list[NavEntry]:
     return [entry for entry, _, _ in level]
 
 
-def course_index(content: Content) -> dict[str, Any]:
-    """``course.json``: modules, items, question ids, kinds and approaches, for scripts."""
+def course_index(content: Content, minutes: dict[str, int]) -> dict[str, Any]:
+    """``course.json``: modules, items, question ids, kinds and approaches, for scripts.
+
+    ``minutes`` are the modules' self-study minutes, by module id.
+    """
     course = content.course
     modules = []
     for module in content.modules:
@@ -361,7 +373,7 @@ def course_index(content: Content) -> dict[str, Any]:
             {
                 "id": module.id,
                 "title": module.title,
-                "minutes": module.minutes,
+                "minutes": minutes[module.id],
                 "url": url_of(f"{module.id}/index.md"),
                 "items": items,
             }

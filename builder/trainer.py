@@ -17,6 +17,7 @@ import random
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from .estimate import module_minutes, self_study
 from .model import Case, Choice, Drill, Item, Module, Quiz, RolePlay, Step
 from .model.common import Approach
 from .render import NavEntry, in_parts, item_path, story_order, url_of
@@ -75,7 +76,7 @@ def run_sheet(content: Content, module: Module) -> list[Activity]:
     """The module's run sheet with a cumulative clock.
 
     A module without one gets a run sheet made from its items' workshop (or else self-study)
-    minutes, so every module can be planned; untimed items are left out.
+    minutes, so every module can be planned.
     """
     items = {item.id: item for item in content.items_of(module)}
     lines: list[tuple[str, int, Item | None]] = []
@@ -84,9 +85,7 @@ def run_sheet(content: Content, module: Module) -> list[Activity]:
             lines.append((entry.activity, entry.minutes, items.get(entry.item or "")))
     else:
         for one in items.values():
-            minutes = one.facilitator.minutes or one.minutes
-            if minutes:
-                lines.append((one.title, minutes, one))
+            lines.append((one.title, one.facilitator.minutes or self_study(one), one))
     activities: list[Activity] = []
     start = 0
     for index, (name, minutes, item) in enumerate(lines):
@@ -226,6 +225,11 @@ class ModuleKit:
     def total(self) -> int:
         """Workshop minutes: the run sheet's total."""
         return sum(a.minutes for a in self.activities)
+
+    @property
+    def self_study(self) -> int:
+        """Minutes a learner on their own takes over the module (``builder.estimate``)."""
+        return module_minutes(self.module, self.items)
 
     @property
     def unscheduled(self) -> list[Item]:

@@ -23,7 +23,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Diagnostic, Position, did_you_mean, display_path, sort_diagnostics
-from .lint import lint_course, lint_item
+from .lint import lint_course, lint_item, lint_module
 from .load import Loaded, PathKey, load_file
 from .model import ITEM_KINDS, MODELS, Case, Course, Drill, Item, Module, Quiz, RolePlay
 from .model.common import Approach
@@ -717,6 +717,9 @@ def check_course(checked: Checked, root: Path) -> Content | None:
             )
     listed = {k: v for k, v in items.items() if k in module_of}
     out += lint_course((by_id[k].loaded, v) for k, v in listed.items())  # builder/lint.py
+    for module in modules:
+        own = [listed[i] for i in module.items if i in listed]
+        out += lint_module(by_id[module.id].loaded, module, own)
     documents_by_id = {**by_id, course.id: course_doc}
     return Content(course, modules, listed, module_of, documents_by_id)
 

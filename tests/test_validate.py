@@ -176,6 +176,10 @@ COURSE_CASES = [
     ),
     CourseCase("missing-course", (delete("course.yml"),)),
     CourseCase(
+        "module-minutes-off",
+        (replace(MODULE, "summary:", "minutes: 90\nsummary:"),),
+    ),
+    CourseCase(
         "multiple-courses",
         (
             create(

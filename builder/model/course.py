@@ -78,7 +78,7 @@ class ModuleFacilitator(Strict):
 
 
 class Module(Strict):
-    """A module: a titled sequence of items with objectives and a time estimate."""
+    """A module: a titled sequence of items with objectives."""
 
     kind: Literal["module"] = Field(description="Always `module`.")
     id: Id
@@ -87,7 +87,11 @@ class Module(Strict):
     objectives: list[Text] = Field(
         min_length=1, description="Learning objectives: what a learner can do afterwards."
     )
-    minutes: Minutes = Field(description="Estimated self-study time for the whole module.")
+    minutes: Minutes | None = Field(
+        default=None,
+        description="Self-study time for the whole module, in minutes, if it should not be the "
+        "sum of its items' (each an author's `minutes` or the builder's estimate).",
+    )
     items: list[Id] = Field(description="Ids of the module's items, in order.")
     approaches: list[ApproachName] = Field(
         default_factory=list,

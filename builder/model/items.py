@@ -24,7 +24,11 @@ class ItemBase(Strict):
     summary: Markdown | None = Field(
         default=None, description="One or two sentences introducing the item."
     )
-    minutes: Minutes | None = Field(default=None, description="Estimated self-study time.")
+    minutes: Minutes | None = Field(
+        default=None,
+        description="Self-study time in minutes, if the builder's estimate (from the words the "
+        "page shows and what it asks the learner to do) is wrong for this item.",
+    )
     facilitator: Facilitator = Field(
         default_factory=Facilitator, description="Workshop notes for trainers."
     )
