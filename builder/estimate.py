@@ -15,7 +15,9 @@ shows it to one learner working alone:
   explanation, not every option's feedback (the list a learner can open is not read whole);
   a graded quiz with ``draw`` counts one attempt's draw, at the bank's average length;
 - a **role play**: the setting, the role briefs (not the private cards), both versions and
-  their commentary, the observer's checklist and the debrief questions.
+  their commentary, the observer's checklist and the debrief questions; played alone, every turn
+  of the learner's role in the coaching version, the question that classifies the look-alike
+  version, and each debrief question as a note to write.
 
 Every item also counts its summary and its reflection prompts (read, then written to). An
 author's ``minutes:`` overrides the estimate; ``lint`` warns when the two are far apart.
@@ -41,6 +43,8 @@ MINUTES_PER_QUESTION = 0.25
 MINUTES_PER_DECISION = 0.5
 #: Writing a few sentences in answer to a reflection prompt or a role play's debrief question.
 MINUTES_PER_REFLECTION = 2.0
+#: Thinking of (or writing) your own line at a turn of a role play played alone.
+MINUTES_PER_TURN = 0.5
 
 _WORD = re.compile(r"[^\W_]+(?:['\u2019.,-][^\W_]+)*")
 
@@ -110,7 +114,9 @@ def _work(item: Item) -> tuple[float, float]:
             *item.observer.lookalike,
             *item.debrief,
         )
-        return read, 0.0
+        turns = len(learner_turns(item))
+        act = MINUTES_PER_TURN * turns + MINUTES_PER_QUESTION
+        return read, act + MINUTES_PER_REFLECTION * len(item.debrief)
     raise TypeError(f"no estimate for {type(item).__name__}")  # pragma: no cover - a bug
 
 
@@ -151,6 +157,13 @@ def _taken(step: Step, following: Step | None) -> Choice | None:
     return next((c for c in choices if c.next), next(iter(choices), None))
 
 
+def learner_turns(roleplay: RolePlay) -> list[int]:
+    """Indexes of the coaching version's lines a learner playing alone says: those of the role
+    that opens the coaching conversation."""
+    lines = roleplay.coaching_version.lines
+    return [i for i, line in enumerate(lines) if line.role == lines[0].role]
+
+
 def minutes_text(minutes: int) -> str:
     """``45 minutes``, ``1 hour 5 minutes``: a duration as a learner reads it."""
     hours, rest = divmod(minutes, 60)
@@ -158,3 +171,4 @@ def minutes_text(minutes: int) -> str:
     if rest or not hours:
         parts.append(f"{rest} minute{'s' if rest != 1 else ''}")
     return " ".join(parts)
+

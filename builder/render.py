@@ -34,6 +34,8 @@ from .model.common import Approach
 from .validate import Content
 
 SCHEMA_VERSION = 1
+#: The local id of a role play's question: which approach its look-alike version is.
+LOOKALIKE_QUESTION = "lookalike-version"
 APPROACH_ORDER = [a.value for a in Approach]
 
 _markdown = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
@@ -239,6 +241,7 @@ def make_environment(templates: Path) -> jinja2.Environment:
         story_order=story_order,
         drill_choices=drill_choices,
         answerable=answerable,
+        lookalike_question=LOOKALIKE_QUESTION,
         self_study=self_study,
         minutes_text=minutes_text,
     )
@@ -416,6 +419,14 @@ def _questions(item: Item) -> list[dict[str, Any]]:
             }
             for step in item.steps
             if step.choices
+        ]
+    if isinstance(item, RolePlay):  # played alone: which approach is the look-alike version?
+        return [
+            {
+                "id": f"{item.id}/{LOOKALIKE_QUESTION}",
+                "type": "classify",
+                "approach": item.lookalike.value,
+            }
         ]
     return []
 

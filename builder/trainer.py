@@ -20,7 +20,7 @@ from typing import Any, Protocol
 from .estimate import module_minutes, self_study
 from .model import Case, Choice, Drill, Item, Module, Quiz, RolePlay, Step
 from .model.common import Approach
-from .render import NavEntry, in_parts, item_path, story_order, url_of
+from .render import LOOKALIKE_QUESTION, NavEntry, in_parts, item_path, story_order, url_of
 from .validate import Content
 
 SECTION_TITLE = "For trainers"
@@ -420,5 +420,17 @@ def asked_in(item: Item, names: dict[str, str]) -> list[Asked]:
                 ask,
             )
             for n, step in enumerate(decisions, start=1)
+        ]
+    if isinstance(item, RolePlay):
+        return [
+            Asked(
+                f"{item.id}/{LOOKALIKE_QUESTION}",
+                item,
+                "Version 1 (played alone): which approach is this conversation, really?",
+                False,
+                names[item.lookalike.value],
+                item.lookalike_version.commentary,
+                ask,
+            )
         ]
     return []

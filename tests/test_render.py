@@ -140,7 +140,7 @@ def test_no_page_contains_a_raw_script_tag(rendered: Rendered) -> None:
     templates/overrides/main.html.)"""
     trainer_script = re.compile(
         r'<script src="[./]*assets/'
-        r'(trainer|dashboard|quiz|drill|case|marks|assessment|progress)\.js"></script>'
+        r'(trainer|dashboard|quiz|drill|case|marks|assessment|progress|roleplay)\.js"></script>'
     )
     offenders = [
         p.path
@@ -372,11 +372,14 @@ def test_course_json_lists_modules_items_kinds_and_question_ids(rendered: Render
         ("fork-in-the-road/opening", ["ask"]),
         ("fork-in-the-road/follow-up", ["listen"]),
     ], "a case's decisions are its steps with choices; endings are not questions"
-    assert questions["welcome"] == questions["two-ways-to-talk"] == []
+    assert questions["welcome"] == []
+    assert questions["two-ways-to-talk"] == [
+        {"id": "two-ways-to-talk/lookalike-version", "type": "classify", "approach": "managing"}
+    ], "a role play played alone asks which approach its look-alike version is"
     items = {i["id"]: i for i in module["items"]}
     assert items["quick-check"]["pass_mark"] == 50
     assert items["two-ways-to-talk"]["lookalike"] == "managing"
-    assert rendered.question_count == 8
+    assert rendered.question_count == 9
 
 
 def test_every_question_id_is_unique_and_names_its_item(rendered: Rendered) -> None:
