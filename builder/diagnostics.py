@@ -70,6 +70,8 @@ CODES: dict[str, str] = {
     "order-dependent-option": 'An option or case choice says "all of the above", "both of these", '
     '"A and B", "options 1 and 3" or the like (a drill statement: "the previous one"), but it is '
     "shuffled for each learner.",
+    "diagram-without-data": "A page places a diagram whose data course.yml does not define "
+    "(`drivers`, `team_grid` or `lookalike_test`).",
     "minutes-off-estimate": "An item's (module's) `minutes` is more than twice, or less than half, "
     "the builder's estimate for a learner working alone (the sum of its items' minutes), and 5 "
     "or more minutes away from it.",

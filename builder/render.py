@@ -28,12 +28,16 @@ from markdown_it.common.utils import escapeHtml
 from markupsafe import Markup
 
 from .diagnostics import ContentError, Diagnostic, Position
+from .diagrams import Drawing, body_parts, drawing
 from .estimate import minutes_text, module_minutes, self_study
 from .model import Case, Drill, Item, Module, Quiz, RolePlay, Step
 from .model.common import Approach
 from .validate import Content
 
 SCHEMA_VERSION = 1
+#: The printable job aid's page (templates/pages/job-aid.md.j2), linked from the glossary and
+#: module overviews.
+JOB_AID = "job-aid.md"
 #: The local id of a role play's question: which approach its look-alike version is.
 LOOKALIKE_QUESTION = "lookalike-version"
 APPROACH_ORDER = [a.value for a in Approach]
@@ -242,6 +246,7 @@ def make_environment(templates: Path) -> jinja2.Environment:
         drill_choices=drill_choices,
         answerable=answerable,
         lookalike_question=LOOKALIKE_QUESTION,
+        body_parts=body_parts,
         self_study=self_study,
         minutes_text=minutes_text,
     )
@@ -258,11 +263,21 @@ def render(content: Content, templates: Path) -> Rendered:
         approach: [m for m in content.modules if approach in m.approaches] for approach in Approach
     }
     minutes = {m.id: module_minutes(m, content.items_of(m)) for m in content.modules}
+    drawings: dict[tuple[str, bool], Drawing] = {}
+
+    def draw(kind: str, narrow: bool = False) -> Drawing:
+        """The layout of a diagram of the course's data (builder/diagrams.py), made once."""
+        if (kind, narrow) not in drawings:
+            drawings[kind, narrow] = drawing(kind, course, names, narrow=narrow)
+        return drawings[kind, narrow]
+
     common = {
         "course": course,
         "approach_names": names,
         "teaches": teaches,
         "module_minutes": minutes,
+        "drawing": draw,
+        "job_aid_page": JOB_AID if course.approaches else None,
     }
     pages: list[Page] = []
     files: dict[str, str] = {}
@@ -307,6 +322,8 @@ def render(content: Content, templates: Path) -> Rendered:
     if course.approaches:
         add("glossary.md.j2", "glossary.md", "Glossary")
         nav.append(NavEntry("Glossary", "glossary.md"))
+        add("job-aid.md.j2", JOB_AID, "Job aid")
+        nav.append(NavEntry("Job aid", JOB_AID))
     if course.sources:
         add("sources.md.j2", "sources.md", "Sources")
         nav.append(NavEntry("Sources", "sources.md"))

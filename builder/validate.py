@@ -23,9 +23,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Diagnostic, Position, did_you_mean, display_path, sort_diagnostics
+from .diagrams import check_data, check_placements
 from .lint import lint_course, lint_item, lint_module
 from .load import Loaded, PathKey, load_file
-from .model import ITEM_KINDS, MODELS, Case, Course, Drill, Item, Module, Quiz, RolePlay
+from .model import ITEM_KINDS, MODELS, Case, Course, Drill, Item, Module, Page, Quiz, RolePlay
 from .model.common import Approach
 
 CONTENT_SUFFIXES = (".yml", ".yaml")
@@ -428,6 +429,8 @@ def check_item(document: Document) -> list[Diagnostic]:
                             "warning",
                         )
                     )
+    elif isinstance(model, Page):
+        out += check_placements(loaded, model)  # builder/diagrams.py
     if not isinstance(model, Course | Module):
         out += lint_item(loaded, model)  # answer cues: builder/lint.py
     return out
@@ -720,6 +723,7 @@ def check_course(checked: Checked, root: Path) -> Content | None:
     for module in modules:
         own = [listed[i] for i in module.items if i in listed]
         out += lint_module(by_id[module.id].loaded, module, own)
+    out += check_data(course, ((by_id[k].loaded, v) for k, v in listed.items()))
     documents_by_id = {**by_id, course.id: course_doc}
     return Content(course, modules, listed, module_of, documents_by_id)
 

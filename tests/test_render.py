@@ -85,6 +85,7 @@ EXPECTED_PATHS = [
     "basics/two-ways-to-talk.md",
     "basics/quick-check.md",
     "glossary.md",
+    "job-aid.md",
     "sources.md",
 ]
 
@@ -420,6 +421,7 @@ def test_the_navigation_follows_the_course_order_with_escaped_titles(rendered: R
             ]
         },
         {"Glossary": "glossary.md"},
+        {"Job aid": "job-aid.md"},
         {"Sources": "sources.md"},
         {"Your progress": "progress.md"},
         {"For trainers": trainer_nav},
@@ -511,7 +513,7 @@ def broken_templates(tmp_path: Path, old: str, new: str) -> tuple[Path, int]:
 def test_a_template_syntax_error_is_reported_at_its_file_and_line(
     content: Content, tmp_path: Path
 ) -> None:
-    templates, line = broken_templates(tmp_path, "{{ item.body|md }}", "{{ item.body|md }")
+    templates, line = broken_templates(tmp_path, "{{ part|md }}", "{{ part|md }")
     with pytest.raises(ContentError, match=r"^1 content problem") as caught:
         render(content, templates)
     (diagnostic,) = caught.value.diagnostics
@@ -523,25 +525,30 @@ def test_an_undefined_name_in_a_template_is_reported_at_its_file_and_line(
     content: Content, tmp_path: Path
 ) -> None:
     """StrictUndefined turns a typo into an error; the diagnostic must point at the typo."""
-    templates, line = broken_templates(tmp_path, "{{ item.body|md }}", "{{ item.bodyy|md }}")
+    templates, line = broken_templates(tmp_path, "{{ part|md }}", "{{ partt|md }}")
     with pytest.raises(ContentError, match=r"^1 content problem") as caught:
         render(content, templates)
     (diagnostic,) = caught.value.diagnostics
     assert diagnostic.code == "template-error"
-    assert "bodyy" in diagnostic.message
+    assert "partt" in diagnostic.message
     assert (Path(diagnostic.position.path).name, diagnostic.position.line) == ("page.md.j2", line)
 
 
-def test_a_course_without_approaches_or_sources_has_no_glossary_or_sources_page(
+def test_a_course_without_approaches_or_sources_has_no_glossary_job_aid_or_sources_page(
     tmp_path: Path,
 ) -> None:
     shutil.copytree(FIXTURE_COURSE, tmp_path / "content")
     course = tmp_path / "content" / "course.yml"
     text = course.read_text(encoding="utf-8")
-    course.write_text(text[: text.index("approaches:")], encoding="utf-8")
+    text = text[: text.index("approaches:")] + text[text.index("drivers:") :]
+    course.write_text(text, encoding="utf-8")
     found, diagnostics = validate_content(tmp_path / "content")
     assert diagnostics == []
     assert found is not None
-    paths = [p.path for p in render(found, TEMPLATES).pages]
+    rendered = render(found, TEMPLATES)
+    paths = [p.path for p in rendered.pages]
     assert "glossary.md" not in paths
+    assert "job-aid.md" not in paths
     assert "sources.md" not in paths
+    overview = next(p.text for p in rendered.pages if p.path == "basics/index.md")
+    assert "job aid" not in overview

@@ -176,6 +176,29 @@ COURSE_CASES = [
     ),
     CourseCase("missing-course", (delete("course.yml"),)),
     CourseCase(
+        "diagram-before-an-unknown-heading",
+        (
+            replace(
+                "01-basics/welcome.yml", "before: Why this page exists", "before: Why this page"
+            ),
+        ),
+    ),
+    CourseCase(
+        "diagram-without-data",
+        (
+            replace(
+                "course.yml",
+                "lookalike_test:\n"
+                "  - question: Is someone held to the number?\n"
+                "    then: [managing]\n"
+                "  - question: Is the rep doing the thinking?\n"
+                "    then: [coaching]\n"
+                "    note: Questions alone do not make it coaching.\n",
+                "",
+            ),
+        ),
+    ),
+    CourseCase(
         "module-minutes-off",
         (replace(MODULE, "summary:", "minutes: 90\nsummary:"),),
     ),

@@ -253,8 +253,30 @@ class Quiz(ItemBase):
 # --- page: free text --------------------------------------------------------------------
 
 
+DiagramKind = Literal["levers", "team-grid", "lookalike-test"]
+
+
+class Diagram(Strict):
+    """A diagram the builder draws from the course's data, placed in a page's body."""
+
+    kind: DiagramKind = Field(
+        description="`levers` (the course's `drivers`), `team-grid` (its `team_grid`) or "
+        "`lookalike-test` (its `lookalike_test`)."
+    )
+    before: Text | None = Field(
+        default=None,
+        description="The heading of the body (its text as written after the `#`s) the diagram "
+        "goes just before; without it, the diagram ends the body.",
+    )
+
+
 class Page(ItemBase):
     """A page of free Markdown text (an introduction, a reading, a worked example)."""
 
     kind: Literal["page"] = Field(description="Always `page`.")
     body: Markdown = Field(description="The page's text.")
+    diagrams: list[Diagram] = Field(
+        default_factory=list,
+        description="Diagrams drawn from the course's own data (accessible SVG), each placed "
+        "before a heading of the body.",
+    )

@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
+from builder.handouts import page_count
+
 pytestmark = pytest.mark.browser
 
 QUIZ = "three-levers/levers-check/"
@@ -515,6 +517,50 @@ def test_without_javascript_a_role_play_reads_as_a_script_for_three(
     expect(page.locator(".cq-debrief textarea:visible")).to_have_count(0)
     expect(page.locator(".cq-debrief li").first).to_be_visible()
     expect(page.locator(".cq-model-label:visible")).to_have_count(0)
+
+
+# --- the job aid and the diagrams --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_the_job_aid_page_prints_on_one_sheet(page: Page, paper: str, tmp_path: Path) -> None:
+    page.goto("job-aid/")
+    pdf = page.pdf(format=paper, print_background=True)
+    (tmp_path / f"job-aid-{paper}.pdf").write_bytes(pdf)
+    assert page_count(pdf) == 1
+    page.emulate_media(media="print")
+    expect(page.locator(".md-sidebar--primary")).to_be_hidden()
+    expect(page.get_by_role("img", name="The team grid")).to_be_visible()
+    for part in ["Which approach is it?", "Not sure? Ask in order", "A 1+1+1 coaching plan"]:
+        expect(page.get_by_role("heading", name=re.compile(re.escape(part)))).to_be_visible()
+
+
+@pytest.mark.parametrize("start", ["glossary/", "putting-it-to-work/"])
+def test_the_job_aid_is_one_link_away_from_the_glossary_and_each_module(
+    page: Page, start: str
+) -> None:
+    page.goto(start)
+    page.locator("article").get_by_role("link", name="job aid").click()
+    expect(page.locator("h1")).to_have_text("Job aid")
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("three-levers/three-levers-intro/", "Drivers and levers"),
+        ("four-things-coaching-is-not/lookalikes-intro/", "The questions, in order"),
+        ("putting-it-to-work/team-grid/", "The team grid"),
+    ],
+)
+def test_a_diagram_is_an_image_named_and_described_in_words(
+    page: Page, url: str, name: str
+) -> None:
+    page.goto(url)
+    image = page.get_by_role("img", name=name)
+    expect(image).to_be_visible()
+    description = image.evaluate("svg => svg.querySelector('desc').textContent")
+    assert len(description.split()) > 30, "the description says what the picture shows"
+    assert image.locator("text").count() > 8, "its words are text, not a picture of text"
 
 
 # --- moving progress between devices ---------------------------------------------------------
