@@ -552,3 +552,24 @@ def test_a_course_without_approaches_or_sources_has_no_glossary_job_aid_or_sourc
     assert "sources.md" not in paths
     overview = next(p.text for p in rendered.pages if p.path == "basics/index.md")
     assert "job aid" not in overview
+
+
+def test_the_sources_page_sets_what_the_course_adds_apart_from_the_credit(
+    rendered: Rendered,
+) -> None:
+    text = next(p.text for p in rendered.pages if p.path == "sources.md")
+    credit, added = text.split("## What this course adds { #what-this-course-adds }")
+    assert "a test should be able to fail" in credit
+    assert "which cannot fail is a defect" not in credit
+    assert "### Building on An invented handbook" in added
+    assert "which cannot fail is a defect" in added
+    assert "All credit for the ideas goes to their authors" not in text
+
+
+def test_the_shipped_sources_credit_their_authors_and_keep_the_courses_additions_apart() -> None:
+    content, _ = validate_content(ROOT / "content")
+    assert content is not None
+    for source in content.course.sources:
+        assert source.contribution
+        assert source.adds, f"{source.title}: say what the course adds (`adds:`)"
+        assert "what this course adds" not in source.contribution.lower(), "that is `adds:`"

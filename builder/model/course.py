@@ -114,6 +114,13 @@ class Source(Strict):
     contribution: Markdown | None = Field(
         default=None, description="What the course takes from it, in one or two sentences."
     )
+    adds: Markdown | None = Field(
+        default=None,
+        description="What the course adds to the work or changes in it (its own frameworks, "
+        "names, axes, extensions of a story), and how that differs from what the authors "
+        "published: shown apart, under 'What this course adds', so that none of it is credited "
+        "to them.",
+    )
 
 
 class Course(Strict):
