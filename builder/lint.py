@@ -115,7 +115,7 @@ def lint_module(loaded: Loaded, module: Module, items: Iterable[Item]) -> list[D
     """A module's ``minutes`` far from the sum of its items' minutes."""
     if module.minutes is None:
         return []
-    computed = sum(self_study(item) for item in items)
+    computed = sum(map(self_study, items))
     if not far_off(module.minutes, computed):
         return []
     return [

@@ -29,7 +29,7 @@ from markupsafe import Markup
 
 from .diagnostics import ContentError, Diagnostic, Position
 from .diagrams import Drawing, body_parts, drawing
-from .estimate import minutes_text, module_minutes, self_study
+from .estimate import minutes_text
 from .model import Case, Drill, Item, Module, Quiz, RolePlay, Step
 from .model.common import Approach
 from .validate import Content
@@ -247,7 +247,6 @@ def make_environment(templates: Path) -> jinja2.Environment:
         answerable=answerable,
         lookalike_question=LOOKALIKE_QUESTION,
         body_parts=body_parts,
-        self_study=self_study,
         minutes_text=minutes_text,
     )
     return env
@@ -262,7 +261,7 @@ def render(content: Content, templates: Path) -> Rendered:
     teaches = {
         approach: [m for m in content.modules if approach in m.approaches] for approach in Approach
     }
-    minutes = {m.id: module_minutes(m, content.items_of(m)) for m in content.modules}
+    minutes = {m.id: content.module_minutes(m) for m in content.modules}
     drawings: dict[tuple[str, bool], Drawing] = {}
 
     def draw(kind: str, narrow: bool = False) -> Drawing:
@@ -276,6 +275,7 @@ def render(content: Content, templates: Path) -> Rendered:
         "approach_names": names,
         "teaches": teaches,
         "module_minutes": minutes,
+        "item_minutes": content.self_study,
         "drawing": draw,
         "job_aid_page": JOB_AID if course.approaches else None,
     }

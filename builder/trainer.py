@@ -17,7 +17,6 @@ import random
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from .estimate import module_minutes, self_study
 from .model import Case, Choice, Drill, Item, Module, Quiz, RolePlay, Step
 from .model.common import Approach
 from .render import LOOKALIKE_QUESTION, NavEntry, in_parts, item_path, story_order, url_of
@@ -85,7 +84,7 @@ def run_sheet(content: Content, module: Module) -> list[Activity]:
             lines.append((entry.activity, entry.minutes, items.get(entry.item or "")))
     else:
         for one in items.values():
-            lines.append((one.title, one.facilitator.minutes or self_study(one), one))
+            lines.append((one.title, one.facilitator.minutes or content.self_study[one.id], one))
     activities: list[Activity] = []
     start = 0
     for index, (name, minutes, item) in enumerate(lines):
@@ -220,16 +219,13 @@ class ModuleKit:
     items: list[Item]
     roleplays: list[RolePlay]
     cases: list[Case]
+    #: Minutes a learner on their own takes over the module (``builder.estimate``).
+    self_study: int
 
     @property
     def total(self) -> int:
         """Workshop minutes: the run sheet's total."""
         return sum(a.minutes for a in self.activities)
-
-    @property
-    def self_study(self) -> int:
-        """Minutes a learner on their own takes over the module (``builder.estimate``)."""
-        return module_minutes(self.module, self.items)
 
     @property
     def unscheduled(self) -> list[Item]:
@@ -250,6 +246,7 @@ def module_kits(content: Content) -> list[ModuleKit]:
                 items,
                 [i for i in items if isinstance(i, RolePlay)],
                 [i for i in items if isinstance(i, Case)],
+                content.module_minutes(module),
             )
         )
     return kits

@@ -11,6 +11,7 @@ The lint of answer cues (lengths, positions, options, near copies) is in ``build
 
 from __future__ import annotations
 
+import functools
 import types
 import typing
 from collections import Counter
@@ -24,6 +25,7 @@ from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Diagnostic, Position, did_you_mean, display_path, sort_diagnostics
 from .diagrams import check_data, check_placements
+from .estimate import module_minutes, self_study
 from .lint import lint_course, lint_item, lint_module
 from .load import Loaded, PathKey, load_file
 from .model import ITEM_KINDS, MODELS, Case, Course, Drill, Item, Module, Page, Quiz, RolePlay
@@ -58,6 +60,15 @@ class Content:
 
     def items_of(self, module: Module) -> list[Item]:
         return [self.items[item_id] for item_id in module.items]
+
+    @functools.cached_property
+    def self_study(self) -> dict[str, int]:
+        """Each item's self-study minutes, by id (``builder/estimate.py``), worked out once."""
+        return {item_id: self_study(item) for item_id, item in self.items.items()}
+
+    def module_minutes(self, module: Module) -> int:
+        """The module's self-study minutes: its own, else the sum of its items'."""
+        return module_minutes(module, (self.self_study[i] for i in module.items))
 
 
 # --- layer 1: one file against its model -----------------------------------------------

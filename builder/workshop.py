@@ -19,7 +19,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .diagnostics import Diagnostic, Position, display_path
-from .estimate import self_study
 from .model import Item, Module
 from .render import url_of
 from .trainer import Activity, clock, run_sheet
@@ -216,9 +215,9 @@ def _prework(
                 continue
             if item.id in replaced:
                 activity = replaced[item.id]
-                prework.append(PreWork(module, item, self_study(item), activity))
+                prework.append(PreWork(module, item, content.self_study[item.id], activity))
             elif item.id not in scheduled:
-                prework.append(PreWork(module, item, self_study(item), None))
+                prework.append(PreWork(module, item, content.self_study[item.id], None))
     return prework
 
 
