@@ -85,6 +85,11 @@ CODES: dict[str, str] = {
     "`` `x` ``), which learners would see with its marks.",
     "external-image": "A Markdown image points outside the site: every learner's browser would "
     "fetch it from a third party (pages show it as a link instead).",
+    "diagram-without-data": "A page places a diagram whose data course.yml does not define "
+    "(`drivers`, `team_grid` or `lookalike_test`).",
+    "minutes-off-estimate": "An item's (module's) `minutes` is more than twice, or less than half, "
+    "the builder's estimate for a learner working alone (the sum of its items' minutes), and 5 "
+    "or more minutes away from it.",
     # commands
     "no-content": "The content folder does not exist or holds no YAML files.",
     "template-error": "A template failed to render.",

@@ -19,8 +19,10 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import jinja2
+from markupsafe import Markup
 
 from .diagnostics import ContentError, printable
+from .diagrams import drawing
 from .model import Case, RolePlay
 from .model.common import Approach
 from .render import _template_diagnostic, make_environment
@@ -135,9 +137,12 @@ def _renderer(content: Content, templates: Path, paper: Paper) -> Renderer:
 def handout_documents(
     content: Content, templates: Path, paper: Paper, module_id: str | None = None
 ) -> list[PrintDocument]:
-    """The guide of each module (or of ``module_id`` only), its role-play cards and gamebooks."""
+    """The guide of each module (or of ``module_id`` only), its role-play cards and gamebooks;
+    for the whole course, also the learners' job aid (one sheet)."""
     render = _renderer(content, templates, paper)
     documents = []
+    if module_id is None and content.course.approaches:
+        documents.append(job_aid_document(content, templates, render))
     kits: Iterable[ModuleKit] = module_kits(content)
     for kit in kits:
         module = kit.module
@@ -177,6 +182,25 @@ def handout_documents(
                     )
                 )
     return documents
+
+
+def job_aid_document(
+    content: Content, templates: Path, render: Renderer | None = None, paper: Paper = PAPERS["a4"]
+) -> PrintDocument:
+    """The job aid on one sheet, with the site page's own stylesheet."""
+    render = render or _renderer(content, templates, paper)
+    course = content.course
+    names = {a.value: a.value.replace("-", " ").capitalize() for a in Approach}
+    names.update({a.value: info.name for a, info in course.approaches.items()})
+    css = templates.parent / "static" / "assets" / "job-aid.css"
+    return render(
+        "job-aid.html.j2",
+        "job-aid",
+        "Job aid",
+        "for learners",
+        grid=drawing("team-grid", course, names, narrow=True) if course.team_grid else None,
+        job_aid_css=Markup(css.read_text(encoding="utf-8")),
+    )
 
 
 def workshop_document(content: Content, plan: Plan, templates: Path, paper: Paper) -> PrintDocument:

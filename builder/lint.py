@@ -11,6 +11,8 @@ Everything found here is a warning; ``--strict`` makes it an error.
 - ``few-options``: a graded question a blind guess gets right more often than one time in four.
 - ``graded-near-copy``: a graded question rewrites a practice item, so it tests recall.
 - ``order-dependent-option``: "all of the above" and the like in options that are shuffled.
+- ``minutes-off-estimate``: an author's ``minutes`` far from the builder's estimate
+  (``builder/estimate.py``), so the time a learner is promised is not the time it takes.
 
 Everything a learner picks from is shuffled per learner unless the author writes
 ``shuffle: false``: quiz options, drill statements, case choices. Lengths are not.
@@ -25,8 +27,9 @@ from dataclasses import dataclass, field
 from math import ceil, floor
 
 from .diagnostics import Diagnostic, Position, display_path
+from .estimate import READING_WPM, estimate, self_study
 from .load import Loaded, PathKey
-from .model import Case, Drill, Item, Quiz
+from .model import Case, Drill, Item, Module, Quiz
 
 # A cue is reported when a naive strategy ("the longest", "always the last") finds the right
 # answer in more than half of the questions it applies to: it then beats half marks without
@@ -51,11 +54,22 @@ MAX_GUESS_CHANCE = 1 / 4
 NEAR_COPY_SHARE = 0.6
 NEAR_COPY_MIN_WORDS = 12
 
+# An author's minutes are far off when they are more than twice or less than half the estimate
+# and at least five minutes away from it: the learner review's 586-word page labelled "about 8
+# minutes" (3 by the estimate) is, a 12-minute page estimated at 9 is not.
+MINUTES_FACTOR = 2
+MINUTES_SLACK = 5
+
 
 # --- one item --------------------------------------------------------------------------------
 
 
 def lint_item(loaded: Loaded, item: Item) -> list[Diagnostic]:
+    """The cues inside one quiz, case or drill, and any item's minutes far from its estimate."""
+    return [*_minutes_off(loaded, item), *_answer_cues(loaded, item)]
+
+
+def _answer_cues(loaded: Loaded, item: Item) -> list[Diagnostic]:
     """The cues inside one quiz, case or drill (the other kinds have no answers to give away)."""
     if isinstance(item, Quiz):
         return [
@@ -69,6 +83,52 @@ def lint_item(loaded: Loaded, item: Item) -> list[Diagnostic]:
     if isinstance(item, Drill):
         return [*_order_dependent_statements(loaded, item)]
     return []
+
+
+def far_off(stated: int, computed: int) -> bool:
+    """Whether an author's minutes are far from the builder's (see ``MINUTES_FACTOR``)."""
+    ratio_off = stated > MINUTES_FACTOR * computed or MINUTES_FACTOR * stated < computed
+    return ratio_off and abs(stated - computed) >= MINUTES_SLACK
+
+
+def _minutes_off(loaded: Loaded, item: Item) -> list[Diagnostic]:
+    if item.minutes is None:
+        return []
+    computed = estimate(item)
+    if not far_off(item.minutes, computed):
+        return []
+    return [
+        Diagnostic(
+            "minutes-off-estimate",
+            f"{item.kind} `{item.id}` says it takes {item.minutes} minutes; the builder "
+            f"estimates {computed} for a learner working alone",
+            loaded.position(("minutes",)),
+            f"remove `minutes:` to show the estimate (reading at {READING_WPM} words a minute, "
+            "plus time to answer, decide and write; see CONTRIBUTING.md), or keep it if the "
+            "item really takes that long",
+            "warning",
+        )
+    ]
+
+
+def lint_module(loaded: Loaded, module: Module, items: Iterable[Item]) -> list[Diagnostic]:
+    """A module's ``minutes`` far from the sum of its items' minutes."""
+    if module.minutes is None:
+        return []
+    computed = sum(map(self_study, items))
+    if not far_off(module.minutes, computed):
+        return []
+    return [
+        Diagnostic(
+            "minutes-off-estimate",
+            f"module `{module.id}` says it takes {module.minutes} minutes; its items add up to "
+            f"{computed} for a learner working alone",
+            loaded.position(("minutes",)),
+            "remove `minutes:` to show the sum of its items' minutes, or keep it if the module "
+            "really takes that long",
+            "warning",
+        )
+    ]
 
 
 def _length(text: str) -> int:

@@ -37,11 +37,18 @@ from markdown_it.token import Token
 from markupsafe import Markup, escape
 
 from .diagnostics import ContentError, Diagnostic, Position
+from .diagrams import Drawing, body_parts, drawing
+from .estimate import minutes_text
 from .model import Case, Drill, Item, Module, Quiz, RolePlay, Step
 from .model.common import Approach
 from .validate import Content
 
 SCHEMA_VERSION = 1
+#: The printable job aid's page (templates/pages/job-aid.md.j2), linked from the glossary and
+#: module overviews.
+JOB_AID = "job-aid.md"
+#: The local id of a role play's question: which approach its look-alike version is.
+LOOKALIKE_QUESTION = "lookalike-version"
 APPROACH_ORDER = [a.value for a in Approach]
 
 #: The only URL schemes a link may have; anything else (javascript:, data:, vbscript:, file:,
@@ -221,7 +228,13 @@ def md_text(text: str) -> Markup:
     return Markup(_MD_SPECIAL.sub(r"\\\1", escaped))
 
 
-def page_meta(title: str, *, searchable: bool = True, course_script: bool = True) -> dict[str, Any]:
+def page_meta(
+    title: str,
+    *,
+    searchable: bool = True,
+    course_script: bool = True,
+    stylesheet: str | None = None,
+) -> dict[str, Any]:
     """What a page tells the theme in its front matter: its title, search, the learner script.
 
     The title is HTML-escaped, like the navigation's (``NavEntry.to_mkdocs``): the theme
@@ -232,6 +245,8 @@ def page_meta(title: str, *, searchable: bool = True, course_script: bool = True
         meta["search"] = {"exclude": True}
     if not course_script:
         meta["course_script"] = False
+    if stylesheet is not None:
+        meta["stylesheet"] = stylesheet  # a page's own stylesheet (templates/overrides/main.html)
     return meta
 
 
@@ -343,6 +358,9 @@ def make_environment(templates: Path) -> jinja2.Environment:
         story_order=story_order,
         drill_choices=drill_choices,
         answerable=answerable,
+        lookalike_question=LOOKALIKE_QUESTION,
+        body_parts=body_parts,
+        minutes_text=minutes_text,
     )
     return env
 
@@ -356,7 +374,24 @@ def render(content: Content, templates: Path) -> Rendered:
     teaches = {
         approach: [m for m in content.modules if approach in m.approaches] for approach in Approach
     }
-    common = {"course": course, "approach_names": names, "teaches": teaches}
+    minutes = {m.id: content.module_minutes(m) for m in content.modules}
+    drawings: dict[tuple[str, bool], Drawing] = {}
+
+    def draw(kind: str, narrow: bool = False) -> Drawing:
+        """The layout of a diagram of the course's data (builder/diagrams.py), made once."""
+        if (kind, narrow) not in drawings:
+            drawings[kind, narrow] = drawing(kind, course, names, narrow=narrow)
+        return drawings[kind, narrow]
+
+    common = {
+        "course": course,
+        "approach_names": names,
+        "teaches": teaches,
+        "module_minutes": minutes,
+        "item_minutes": content.self_study,
+        "drawing": draw,
+        "job_aid_page": JOB_AID if course.approaches else None,
+    }
     pages: list[Page] = []
     files: dict[str, str] = {}
     nav: list[NavEntry] = [NavEntry("Home", "index.md")]
@@ -404,6 +439,8 @@ def render(content: Content, templates: Path) -> Rendered:
     if course.approaches:
         add("glossary.md.j2", "glossary.md", "Glossary")
         nav.append(NavEntry("Glossary", "glossary.md"))
+        add("job-aid.md.j2", JOB_AID, "Job aid", page_meta("Job aid", stylesheet="job-aid.css"))
+        nav.append(NavEntry("Job aid", JOB_AID))
     if course.sources:
         add("sources.md.j2", "sources.md", "Sources")
         nav.append(NavEntry("Sources", "sources.md"))
@@ -417,7 +454,7 @@ def render(content: Content, templates: Path) -> Rendered:
     from .reference import render_reference
 
     nav.append(render_reference(content, add))
-    index = course_index(content)
+    index = course_index(content, minutes)
     questions = sum(len(i["questions"]) for m in index["modules"] for i in m["items"])
     text = json.dumps(index, indent=1, ensure_ascii=False) + "\n"
     return Rendered(pages, nav, text, questions, files)
@@ -447,8 +484,11 @@ def in_parts(sections: list[NavEntry], label: str) -> list[NavEntry]:
     return [entry for entry, _, _ in level]
 
 
-def course_index(content: Content) -> dict[str, Any]:
-    """``course.json``: modules, items, question ids, kinds and approaches, for scripts."""
+def course_index(content: Content, minutes: dict[str, int]) -> dict[str, Any]:
+    """``course.json``: modules, items, question ids, kinds and approaches, for scripts.
+
+    ``minutes`` are the modules' self-study minutes, by module id.
+    """
     course = content.course
     modules = []
     for module in content.modules:
@@ -470,7 +510,7 @@ def course_index(content: Content) -> dict[str, Any]:
             {
                 "id": module.id,
                 "title": module.title,
-                "minutes": module.minutes,
+                "minutes": minutes[module.id],
                 "url": url_of(f"{module.id}/index.md"),
                 "items": items,
             }
@@ -513,6 +553,14 @@ def _questions(item: Item) -> list[dict[str, Any]]:
             }
             for step in item.steps
             if step.choices
+        ]
+    if isinstance(item, RolePlay):  # played alone: which approach is the look-alike version?
+        return [
+            {
+                "id": f"{item.id}/{LOOKALIKE_QUESTION}",
+                "type": "classify",
+                "approach": item.lookalike.value,
+            }
         ]
     return []
 

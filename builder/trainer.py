@@ -19,7 +19,15 @@ from typing import Any, Protocol
 
 from .model import Case, Choice, Drill, Item, Module, Quiz, RolePlay, Step
 from .model.common import Approach
-from .render import NavEntry, in_parts, item_path, page_meta, story_order, url_of
+from .render import (
+    LOOKALIKE_QUESTION,
+    NavEntry,
+    in_parts,
+    item_path,
+    page_meta,
+    story_order,
+    url_of,
+)
 from .validate import Content
 
 SECTION_TITLE = "For trainers"
@@ -82,7 +90,7 @@ def run_sheet(content: Content, module: Module) -> list[Activity]:
     """The module's run sheet with a cumulative clock.
 
     A module without one gets a run sheet made from its items' workshop (or else self-study)
-    minutes, so every module can be planned; untimed items are left out.
+    minutes, so every module can be planned.
     """
     items = {item.id: item for item in content.items_of(module)}
     lines: list[tuple[str, int, Item | None]] = []
@@ -91,9 +99,7 @@ def run_sheet(content: Content, module: Module) -> list[Activity]:
             lines.append((entry.activity, entry.minutes, items.get(entry.item or "")))
     else:
         for one in items.values():
-            minutes = one.facilitator.minutes or one.minutes
-            if minutes:
-                lines.append((one.title, minutes, one))
+            lines.append((one.title, one.facilitator.minutes or content.self_study[one.id], one))
     activities: list[Activity] = []
     start = 0
     for index, (name, minutes, item) in enumerate(lines):
@@ -228,6 +234,8 @@ class ModuleKit:
     items: list[Item]
     roleplays: list[RolePlay]
     cases: list[Case]
+    #: Minutes a learner on their own takes over the module (``builder.estimate``).
+    self_study: int
 
     @property
     def total(self) -> int:
@@ -253,6 +261,7 @@ def module_kits(content: Content) -> list[ModuleKit]:
                 items,
                 [i for i in items if isinstance(i, RolePlay)],
                 [i for i in items if isinstance(i, Case)],
+                content.module_minutes(module),
             )
         )
     return kits
@@ -424,5 +433,17 @@ def asked_in(item: Item, names: dict[str, str]) -> list[Asked]:
                 ask,
             )
             for n, step in enumerate(decisions, start=1)
+        ]
+    if isinstance(item, RolePlay):
+        return [
+            Asked(
+                f"{item.id}/{LOOKALIKE_QUESTION}",
+                item,
+                "Version 1 (played alone): which approach is this conversation, really?",
+                False,
+                names[item.lookalike.value],
+                item.lookalike_version.commentary,
+                ask,
+            )
         ]
     return []

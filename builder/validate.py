@@ -11,6 +11,7 @@ The lint of answer cues (lengths, positions, options, near copies) is in ``build
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import stat
@@ -27,9 +28,11 @@ from markdown_it import MarkdownIt
 from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Diagnostic, Position, did_you_mean, display_path, sort_diagnostics
-from .lint import lint_course, lint_item
+from .diagrams import check_data, check_placements
+from .estimate import module_minutes, self_study
+from .lint import lint_course, lint_item, lint_module
 from .load import CONTROL_CHARACTERS, Loaded, PathKey, load_file, not_a_file
-from .model import ITEM_KINDS, MODELS, Case, Course, Drill, Item, Module, Quiz, RolePlay
+from .model import ITEM_KINDS, MODELS, Case, Course, Drill, Item, Module, Page, Quiz, RolePlay
 from .model.common import Approach, TextField, text_fields
 
 CONTENT_SUFFIXES = (".yml", ".yaml")
@@ -61,6 +64,15 @@ class Content:
 
     def items_of(self, module: Module) -> list[Item]:
         return [self.items[item_id] for item_id in module.items]
+
+    @functools.cached_property
+    def self_study(self) -> dict[str, int]:
+        """Each item's self-study minutes, by id (``builder/estimate.py``), worked out once."""
+        return {item_id: self_study(item) for item_id, item in self.items.items()}
+
+    def module_minutes(self, module: Module) -> int:
+        """The module's self-study minutes: its own, else the sum of its items'."""
+        return module_minutes(module, (self.self_study[i] for i in module.items))
 
 
 # --- layer 1: one file against its model -----------------------------------------------
@@ -452,6 +464,8 @@ def check_item(document: Document) -> list[Diagnostic]:
                             "warning",
                         )
                     )
+    elif isinstance(model, Page):
+        out += check_placements(loaded, model)  # builder/diagrams.py
     if not isinstance(model, Course | Module):
         out += lint_item(loaded, model)  # answer cues: builder/lint.py
     return out
@@ -991,6 +1005,10 @@ def check_course(checked: Checked, root: Path) -> Content | None:
             )
     listed = {k: v for k, v in items.items() if k in module_of}
     out += lint_course((by_id[k].loaded, v) for k, v in listed.items())  # builder/lint.py
+    for module in modules:
+        own = [listed[i] for i in module.items if i in listed]
+        out += lint_module(by_id[module.id].loaded, module, own)
+    out += check_data(course, ((by_id[k].loaded, v) for k, v in listed.items()))
     documents_by_id = {**by_id, course.id: course_doc}
     return Content(course, modules, listed, module_of, documents_by_id)
 

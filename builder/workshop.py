@@ -8,8 +8,8 @@ The plan starts from the modules' run sheets (``builder.trainer.run_sheet``):
    slot, the modules cannot fit, and the plan says so.
 2. The other activities are added live while they fit, the most interactive first (role
    plays, cases, drills, then quizzes and pages), in run-sheet order within a kind.
-3. What is left becomes **pre-work**, with its self-study minutes, and so do items that no
-   run sheet uses.
+3. What is left becomes **pre-work**, with its self-study minutes (the author's, else the
+   builder's estimate: ``builder.estimate``), and so do items that no run sheet uses.
 
 The live activities keep their run-sheet order, on one clock from the start of the session.
 """
@@ -217,9 +217,9 @@ def _prework(
                 continue
             if item.id in replaced:
                 activity = replaced[item.id]
-                prework.append(PreWork(module, item, item.minutes or activity.minutes, activity))
-            elif item.id not in scheduled and item.minutes:
-                prework.append(PreWork(module, item, item.minutes, None))
+                prework.append(PreWork(module, item, content.self_study[item.id], activity))
+            elif item.id not in scheduled:
+                prework.append(PreWork(module, item, content.self_study[item.id], None))
     return prework
 
 

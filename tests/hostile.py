@@ -228,6 +228,10 @@ def write_hostile_content(source: Path, target: Path, attacker: Attacker | None 
     for document in content.documents.values():
         data = copy.deepcopy(document.loaded.data)
         attacker.attack(document.model, data)
+        # A diagram is placed before a heading of the body, which now holds payloads instead:
+        # placed at the end of the body, every diagram is still drawn (from attacked data).
+        for diagram in data.get("diagrams") or []:
+            diagram.pop("before", None)
         path = target / Path(document.path).relative_to(source)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(
@@ -263,7 +267,7 @@ FORBIDDEN_IN_CONTENT = frozenset(
 #: What the templates themselves put into the content: the script (and styles) of the page.
 OUR_CONTENT_TAGS = re.compile(
     r'<(?:script src="(?:\.\./)*assets/'
-    r'(?:course|quiz|drill|case|marks|assessment|progress|trainer|dashboard)\.js"|'
+    r'(?:course|quiz|drill|case|marks|roleplay|assessment|progress|trainer|dashboard)\.js"|'
     r'link rel="stylesheet" href="(?:\.\./)*assets/trainer\.css")>'
 )
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")

@@ -95,7 +95,7 @@ def test_validate_prints_every_problem_sorted_and_exits_1(project: Path) -> None
         "content/01-basics/broken.yml:4:1: error[yaml-syntax]: did not find expected ',' or ']'"
         " (while parsing a flow sequence)\n"
         "    hint: check the indentation and quoting around this place\n"
-        "content/01-basics/module.yml:21:13: error[unknown-reference]: there is no item `welcom`\n"
+        "content/01-basics/module.yml:20:13: error[unknown-reference]: there is no item `welcom`\n"
         "    hint: did you mean `welcome`?\n"
         "content/01-basics/two-ways-to-talk.yml:26:13: error[unknown-reference]:"
         " there is no role `rap`\n"
@@ -201,8 +201,8 @@ def test_terminal_escape_sequences_in_content_are_printed_escaped(project: Path)
     """An unknown key, a value shown in a message: nothing of the content drives the terminal."""
     edit(
         project / MODULE,
-        "minutes: 30\n",
-        'minutes: 30\n"\\e[2K\\e[1A\\e]0;forged title\\a": 1\n',
+        "id: basics\n",
+        'id: basics\n"\\e[2K\\e[1A\\e]0;forged title\\a": 1\n',
     )
     result = invoke("validate")
     assert result.exit_code == 1

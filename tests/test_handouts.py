@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from markupsafe import escape
 
 from builder.adapters.cli import main
 from builder.handouts import (
@@ -20,6 +21,7 @@ from builder.handouts import (
     Paper,
     find_chromium,
     handout_documents,
+    job_aid_document,
     page_count,
     print_pdfs,
     save,
@@ -87,10 +89,22 @@ def test_handouts_are_a_guide_per_module_and_cards_and_gamebooks_per_scenario(
                 assert f"{module.id}-{item.id}-cards" in names
             if item.kind == "case":
                 assert f"{module.id}-{item.id}-gamebook" in names
+    assert names[0] == "job-aid", "the whole course's handouts start with the learners' job aid"
     only = handout_documents(course, PRINT, PAPERS["a4"], FOUR_THINGS)
     assert [d.name for d in only] == [f"{FOUR_THINGS}-guide"] + [
         f"{FOUR_THINGS}-{r}-cards" for r in ROLEPLAYS
     ]
+
+
+def test_the_job_aid_is_drawn_from_the_course_data(course: Content) -> None:
+    html = job_aid_document(course, PRINT).html
+    data = course.course
+    assert all(a.question and escape(a.question) in html for a in data.approaches.values())
+    assert all(escape(step.question) in html for step in data.lookalike_test)
+    assert data.team_grid is not None
+    assert all(f">{escape(box.name)}</text>" in html for box in data.team_grid.boxes)
+    assert all(f'<th scope="row">{escape(field)}</th>' in html for field in data.job_aid.plan)
+    assert html.count("<tr><td>") == len(data.job_aid.days)
 
 
 @pytest.mark.parametrize(("paper", "css"), [("a4", "A4"), ("letter", "letter")])
@@ -135,6 +149,14 @@ def printed(
     out = tmp_path_factory.mktemp(f"handouts-{request.param}")
     write_handouts(course, PRINT, PAPERS[request.param], out, FOUR_THINGS)
     return request.param, out
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_the_job_aid_prints_on_one_sheet_of_each_paper(course: Content, paper: str) -> None:
+    (pdf,) = print_pdfs([job_aid_document(course, PRINT, paper=PAPERS[paper])], find_chromium())
+    assert page_count(pdf) == 1
+    assert media_boxes(pdf) == [SIZES[paper]]
 
 
 @pytest.mark.browser

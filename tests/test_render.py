@@ -93,6 +93,7 @@ EXPECTED_PATHS = [
     "basics/two-ways-to-talk.md",
     "basics/quick-check.md",
     "glossary.md",
+    "job-aid.md",
     "sources.md",
 ]
 
@@ -148,7 +149,7 @@ def test_no_page_contains_a_raw_script_tag(rendered: Rendered) -> None:
     templates/overrides/main.html.)"""
     trainer_script = re.compile(
         r'<script src="[./]*assets/'
-        r'(trainer|dashboard|quiz|drill|case|marks|assessment|progress)\.js"></script>'
+        r'(trainer|dashboard|quiz|drill|case|marks|assessment|progress|roleplay)\.js"></script>'
     )
     offenders = [
         p.path
@@ -346,7 +347,8 @@ def test_course_json_lists_modules_items_kinds_and_question_ids(rendered: Render
     ]
     assert data["approaches"] == APPROACH_ORDER
     (module,) = data["modules"]
-    assert (module["id"], module["url"], module["minutes"]) == ("basics", "basics/", 30)
+    # the module states no minutes: its items' (three stated, two estimated) add up
+    assert (module["id"], module["url"], module["minutes"]) == ("basics", "basics/", 14)
     assert [(i["id"], i["kind"], i["url"]) for i in module["items"]] == [
         ("welcome", "page", "basics/welcome/"),
         ("fork-in-the-road", "case", "basics/fork-in-the-road/"),
@@ -376,11 +378,14 @@ def test_course_json_lists_modules_items_kinds_and_question_ids(rendered: Render
         ("fork-in-the-road/opening", ["ask"]),
         ("fork-in-the-road/follow-up", ["listen"]),
     ], "a case's decisions are its steps with choices; endings are not questions"
-    assert questions["welcome"] == questions["two-ways-to-talk"] == []
+    assert questions["welcome"] == []
+    assert questions["two-ways-to-talk"] == [
+        {"id": "two-ways-to-talk/lookalike-version", "type": "classify", "approach": "managing"}
+    ], "a role play played alone asks which approach its look-alike version is"
     items = {i["id"]: i for i in module["items"]}
     assert items["quick-check"]["pass_mark"] == 50
     assert items["two-ways-to-talk"]["lookalike"] == "managing"
-    assert rendered.question_count == 8
+    assert rendered.question_count == 9
 
 
 def test_every_question_id_is_unique_and_names_its_item(rendered: Rendered) -> None:
@@ -421,6 +426,7 @@ def test_the_navigation_follows_the_course_order_with_escaped_titles(rendered: R
             ]
         },
         {"Glossary": "glossary.md"},
+        {"Job aid": "job-aid.md"},
         {"Sources": "sources.md"},
         {"Your progress": "progress.md"},
         {"For trainers": trainer_nav},
@@ -512,7 +518,7 @@ def broken_templates(tmp_path: Path, old: str, new: str) -> tuple[Path, int]:
 def test_a_template_syntax_error_is_reported_at_its_file_and_line(
     content: Content, tmp_path: Path
 ) -> None:
-    templates, line = broken_templates(tmp_path, "{{ item.body|md }}", "{{ item.body|md }")
+    templates, line = broken_templates(tmp_path, "{{ part|md }}", "{{ part|md }")
     with pytest.raises(ContentError, match=r"^1 content problem") as caught:
         render(content, templates)
     (diagnostic,) = caught.value.diagnostics
@@ -524,28 +530,33 @@ def test_an_undefined_name_in_a_template_is_reported_at_its_file_and_line(
     content: Content, tmp_path: Path
 ) -> None:
     """StrictUndefined turns a typo into an error; the diagnostic must point at the typo."""
-    templates, line = broken_templates(tmp_path, "{{ item.body|md }}", "{{ item.bodyy|md }}")
+    templates, line = broken_templates(tmp_path, "{{ part|md }}", "{{ partt|md }}")
     with pytest.raises(ContentError, match=r"^1 content problem") as caught:
         render(content, templates)
     (diagnostic,) = caught.value.diagnostics
     assert diagnostic.code == "template-error"
-    assert "bodyy" in diagnostic.message
+    assert "partt" in diagnostic.message
     assert (Path(diagnostic.position.path).name, diagnostic.position.line) == ("page.md.j2", line)
 
 
-def test_a_course_without_approaches_or_sources_has_no_glossary_or_sources_page(
+def test_a_course_without_approaches_or_sources_has_no_glossary_job_aid_or_sources_page(
     tmp_path: Path,
 ) -> None:
     shutil.copytree(FIXTURE_COURSE, tmp_path / "content")
     course = tmp_path / "content" / "course.yml"
     text = course.read_text(encoding="utf-8")
-    course.write_text(text[: text.index("approaches:")], encoding="utf-8")
+    text = text[: text.index("approaches:")] + text[text.index("drivers:") :]
+    course.write_text(text, encoding="utf-8")
     found, diagnostics = validate_content(tmp_path / "content")
     assert diagnostics == []
     assert found is not None
-    paths = [p.path for p in render(found, TEMPLATES).pages]
+    rendered = render(found, TEMPLATES)
+    paths = [p.path for p in rendered.pages]
     assert "glossary.md" not in paths
+    assert "job-aid.md" not in paths
     assert "sources.md" not in paths
+    overview = next(p.text for p in rendered.pages if p.path == "basics/index.md")
+    assert "job aid" not in overview
 
 
 # --- generated front matter parses, whatever the titles hold ---------------------------------
@@ -577,6 +588,8 @@ def expected_meta(path: str) -> dict[str, Any] | None:
         return {"search": {"exclude": True}, "course_script": False}
     if path.startswith("contributors/maps"):
         return {"search": {"exclude": True}}
+    if path == "job-aid.md":
+        return {"stylesheet": "job-aid.css", "title": None}
     return None
 
 
@@ -707,3 +720,24 @@ def test_no_line_of_text_or_markdown_output_starts_a_code_fence_or_is_blank(text
         assert not re.search(r"^(```|~~~)", output, re.MULTILINE), output
         assert not re.search(r"\n[ \t]*\n", output), output
     assert html.unescape(outputs[0]) == f"<p>{text}</p>", "shown exactly as written"
+
+
+def test_the_sources_page_sets_what_the_course_adds_apart_from_the_credit(
+    rendered: Rendered,
+) -> None:
+    text = next(p.text for p in rendered.pages if p.path == "sources.md")
+    credit, added = text.split("## What this course adds { #what-this-course-adds }")
+    assert "a test should be able to fail" in credit
+    assert "which cannot fail is a defect" not in credit
+    assert "### Building on An invented handbook" in added
+    assert "which cannot fail is a defect" in added
+    assert "All credit for the ideas goes to their authors" not in text
+
+
+def test_the_shipped_sources_credit_their_authors_and_keep_the_courses_additions_apart() -> None:
+    content, _ = validate_content(ROOT / "content")
+    assert content is not None
+    for source in content.course.sources:
+        assert source.contribution
+        assert source.adds, f"{source.title}: say what the course adds (`adds:`)"
+        assert "what this course adds" not in source.contribution.lower(), "that is `adds:`"

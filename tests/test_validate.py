@@ -181,6 +181,33 @@ COURSE_CASES = [
     ),
     CourseCase("missing-course", (delete("course.yml"),)),
     CourseCase(
+        "diagram-before-an-unknown-heading",
+        (
+            replace(
+                "01-basics/welcome.yml", "before: Why this page exists", "before: Why this page"
+            ),
+        ),
+    ),
+    CourseCase(
+        "diagram-without-data",
+        (
+            replace(
+                "course.yml",
+                "lookalike_test:\n"
+                "  - question: Is someone held to the number?\n"
+                "    then: [managing]\n"
+                "  - question: Is the rep doing the thinking?\n"
+                "    then: [coaching]\n"
+                "    note: Questions alone do not make it coaching.\n",
+                "",
+            ),
+        ),
+    ),
+    CourseCase(
+        "module-minutes-off",
+        (replace(MODULE, "summary:", "minutes: 90\nsummary:"),),
+    ),
+    CourseCase(
         "multiple-courses",
         (
             create(
@@ -286,7 +313,7 @@ COURSE_CASES = [
     ),
     CourseCase(
         "yaml-error-in-a-module-is-its-only-error",
-        (replace(MODULE, "minutes: 30\n", "minutes: 30\n  oops: [\n"),),
+        (replace(MODULE, "summary: ", "oops: [\nsummary: "),),
     ),
     CourseCase(
         "yaml-error-in-the-course-file-is-its-only-error",

@@ -303,7 +303,8 @@ def handouts(
     content_dir: Path,
     templates_dir: Path,
 ) -> None:
-    """Print facilitator guides, role-play cards and paper gamebooks as PDFs."""
+    """Print facilitator guides, role-play cards and paper gamebooks as PDFs; for the whole
+    course (no --module), also the learners' one-sheet job aid."""
     content = _valid_content(content_dir)
     if module_id is not None:
         _modules(content, [module_id], "--module")

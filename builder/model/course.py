@@ -27,6 +27,88 @@ class ApproachInfo(Strict):
     signs: list[Text] = Field(
         default_factory=list, description="Telltale signs that a conversation is this approach."
     )
+    question: Text | None = Field(
+        default=None,
+        description="The question that tells this approach apart from the others, in one line "
+        "(for the job aid), e.g. `Is a method taught the same way to anyone who takes it?`.",
+    )
+
+
+# --- the course's working models: drawn as diagrams and printed on the job aid ----------------
+
+
+class Driver(Strict):
+    """One driver of a salesperson's results, and the approach that is the lever for it."""
+
+    name: Text = Field(description="The driver, e.g. `Desire`.")
+    meaning: Text | None = Field(
+        default=None, description="What it is, in a few words: `how much they want to succeed`."
+    )
+    lever: ApproachName = Field(description="The approach that moves it, e.g. `leading`.")
+
+
+class TestQuestion(Strict):
+    """One question of the course's ordered test for telling a look-alike from coaching."""
+
+    question: Text = Field(description="The question, asked of a conversation.")
+    then: list[ApproachName] = Field(
+        min_length=1,
+        description="The approach a yes points to; two when `note` says how to tell them apart.",
+    )
+    note: Text | None = Field(
+        default=None, description="A short rule that finishes the answer, if one is needed."
+    )
+
+
+class GridAxis(Strict):
+    """One axis of the team grid."""
+
+    name: Text = Field(description="What the axis measures, e.g. `Desire`.")
+    low: Text = Field(description="Its low end, e.g. `lower`.")
+    high: Text = Field(description="Its high end, e.g. `high`.")
+
+
+class GridBox(Strict):
+    """One box of the team grid: a group of people and what they need from their manager."""
+
+    name: Text = Field(description="The group, e.g. `Strivers`.")
+    needs: Text = Field(description="What they need from you, in a line or two.")
+
+
+class TeamGrid(Strict):
+    """The team grid: people placed by two ratings, with advice for each box."""
+
+    up: GridAxis = Field(description="The vertical axis (high at the top).")
+    across: GridAxis = Field(description="The horizontal axis (high on the right).")
+    boxes: list[GridBox] = Field(
+        min_length=4,
+        max_length=4,
+        description="The four boxes in reading order: top left (high up, low across), top "
+        "right (both high), bottom left (both low), bottom right (low up, high across).",
+    )
+
+
+class PlanStep(Strict):
+    """One step of the job aid's follow-up plan, on a day counted from the start."""
+
+    day: Annotated[int, Field(ge=1, le=366)] = Field(description="The day it is due, from day 1.")
+    what: Text = Field(description="What to do by then.")
+
+
+class JobAid(Strict):
+    """The printable job aid's own parts (the approaches, test and grid come from above)."""
+
+    plan: list[Text] = Field(
+        default_factory=list,
+        description="The fields of a plan template to fill in by hand, one per line (e.g. the "
+        "1+1+1 coaching plan: person, competency, behaviour, barrier, follow-up date).",
+    )
+    plan_title: Text = Field(default="Plan", description="The plan template's heading.")
+    days: list[PlanStep] = Field(
+        default_factory=list,
+        description="A plan over the weeks after the course, each step with a date to fill in.",
+    )
+    days_title: Text = Field(default="The next 30 days", description="That plan's heading.")
 
 
 class Source(Strict):
@@ -41,6 +123,13 @@ class Source(Strict):
     )
     contribution: Markdown | None = Field(
         default=None, description="What the course takes from it, in one or two sentences."
+    )
+    adds: Markdown | None = Field(
+        default=None,
+        description="What the course adds to the work or changes in it (its own frameworks, "
+        "names, axes, extensions of a story), and how that differs from what the authors "
+        "published: shown apart, under 'What this course adds', so that none of it is credited "
+        "to them.",
     )
 
 
@@ -60,6 +149,23 @@ class Course(Strict):
     )
     sources: list[Source] = Field(
         default_factory=list, description="Works the course is based on, credited on the site."
+    )
+    drivers: list[Driver] = Field(
+        default_factory=list,
+        description="The drivers of results and the lever for each (the `levers` diagram).",
+    )
+    lookalike_test: list[TestQuestion] = Field(
+        default_factory=list,
+        description="The questions that tell the approaches apart, in the order they are asked "
+        "(the `lookalike-test` diagram and the job aid).",
+    )
+    team_grid: TeamGrid | None = Field(
+        default=None, description="The team grid (the `team-grid` diagram and the job aid)."
+    )
+    job_aid: JobAid = Field(
+        default_factory=JobAid,
+        description="The printable job aid's plan template and follow-up plan; its other parts "
+        "come from `approaches`, `lookalike_test` and `team_grid`.",
     )
 
 
@@ -90,7 +196,7 @@ class ModuleFacilitator(Strict):
 
 
 class Module(Strict):
-    """A module: a titled sequence of items with objectives and a time estimate."""
+    """A module: a titled sequence of items with objectives."""
 
     kind: Literal["module"] = Field(description="Always `module`.")
     id: Id
@@ -99,7 +205,11 @@ class Module(Strict):
     objectives: list[Text] = Field(
         min_length=1, description="Learning objectives: what a learner can do afterwards."
     )
-    minutes: Minutes = Field(description="Estimated self-study time for the whole module.")
+    minutes: Minutes | None = Field(
+        default=None,
+        description="Self-study time for the whole module, in minutes, if it should not be the "
+        "sum of its items' (each an author's `minutes` or the builder's estimate).",
+    )
     items: list[Id] = Field(
         max_length=MAX_ITEMS_PER_MODULE, description="Ids of the module's items, in order."
     )

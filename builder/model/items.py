@@ -24,7 +24,11 @@ class ItemBase(Strict):
     summary: Markdown | None = Field(
         default=None, description="One or two sentences introducing the item."
     )
-    minutes: Minutes | None = Field(default=None, description="Estimated self-study time.")
+    minutes: Minutes | None = Field(
+        default=None,
+        description="Self-study time in minutes, if the builder's estimate (from the words the "
+        "page shows and what it asks the learner to do) is wrong for this item.",
+    )
     facilitator: Facilitator = Field(
         default_factory=Facilitator, description="Workshop notes for trainers."
     )
@@ -249,8 +253,32 @@ class Quiz(ItemBase):
 # --- page: free text --------------------------------------------------------------------
 
 
+DiagramKind = Literal["levers", "team-grid", "lookalike-test"]
+
+
+class Diagram(Strict):
+    """A diagram the builder draws from the course's data, placed in a page's body."""
+
+    kind: DiagramKind = Field(
+        description="`levers` (the course's `drivers`), `team-grid` (its `team_grid`) or "
+        "`lookalike-test` (its `lookalike_test`)."
+    )
+    # A reference to a heading, never shown itself: not a `Text` (text fields are what the site
+    # shows, and what the hostile-content tests fill with payloads).
+    before: Annotated[str, Field(min_length=1, max_length=200)] | None = Field(
+        default=None,
+        description="The heading of the body (its text as written after the `#`s) the diagram "
+        "goes just before; without it, the diagram ends the body.",
+    )
+
+
 class Page(ItemBase):
     """A page of free Markdown text (an introduction, a reading, a worked example)."""
 
     kind: Literal["page"] = Field(description="Always `page`.")
     body: Markdown = Field(description="The page's text.")
+    diagrams: list[Diagram] = Field(
+        default_factory=list,
+        description="Diagrams drawn from the course's own data (accessible SVG), each placed "
+        "before a heading of the body.",
+    )

@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
+from builder.handouts import page_count
+
 pytestmark = pytest.mark.browser
 
 QUIZ = "three-levers/levers-check/"
@@ -390,6 +392,175 @@ def test_every_tab_stop_before_the_content_is_visible(page: Page) -> None:
         assert not state["hidden"], f"focus on an aria-hidden element: {state['what']}"
         assert state["area"] > 0, f"focus on an invisible element: {state['what']}"
     raise AssertionError("the content was not reached in 40 Tab presses")
+
+
+# --- a role play, alone ----------------------------------------------------------------------
+
+ROLEPLAY = "four-things-coaching-is-not/not-managing/"
+
+
+def versions(page: Page) -> tuple[Locator, Locator]:
+    return (
+        page.locator('.cq-conversation[data-version="lookalike"]'),
+        page.locator('.cq-conversation[data-version="coaching"]'),
+    )
+
+
+def test_alone_a_learner_says_which_approach_version_one_is_before_reading_why(
+    page: Page, course: dict[str, Any]
+) -> None:
+    (question,) = questions_of(course, ROLEPLAY)
+    page.goto(ROLEPLAY)
+    first, _ = versions(page)
+    expect(page.locator(".cq-solo")).to_be_visible()
+    expect(page.locator(".cq-lookalike")).to_be_hidden()
+    expect(first.locator(".cq-commentary")).to_be_hidden()
+    expect(first.locator("details.cq-answer")).to_be_hidden()
+    box = fieldset(page, question["id"])
+    box.get_by_label("Coaching").check()
+    box.get_by_role("button", name="Check").click()
+    expect(box.get_by_role("status")).to_contain_text("Not quite: this is managing, not coaching.")
+    expect(first.locator(".cq-commentary")).to_be_visible()
+    expect(page.locator(".cq-lookalike")).to_be_visible()
+    assert stored(page)["answers"][question["id"]]["chosen"] == ["coaching"]
+
+
+def test_alone_a_learner_plays_the_managers_turns_one_at_a_time(
+    page: Page, context: BrowserContext
+) -> None:
+    page.goto(ROLEPLAY)
+    _, second = versions(page)
+    turns = second.locator("dd[data-turn]")
+    rows = second.locator(".cq-lines > *")
+    total = rows.count()
+    expect(second.locator(".cq-lines > :visible")).to_have_count(2)  # who speaks, your line
+    expect(turns.first.locator(".cq-model")).to_be_hidden()
+    expect(second.locator(".cq-commentary")).to_be_hidden()
+
+    turns.first.get_by_label("Your line").fill("How are you feeling about the quarter?")
+    turns.first.get_by_role("button", name="Show the model line").click()
+    model = turns.first.locator(".cq-model")
+    expect(model).to_be_visible()
+    expect(model).to_be_focused()
+    expect(model).to_contain_text("Model line: Hi Sofia.")
+    expect(turns.nth(1).get_by_label("Your line")).to_be_visible()
+    expect(second.locator(".cq-lines > :visible")).to_have_count(6)  # her reply, your next turn
+    expect(turns.first.get_by_label("Your line")).to_have_js_property("readOnly", True)
+    item = ROLEPLAY.split("/")[1]
+    assert stored(page)["notes"][f"{item}/line-1"] == "How are you feeling about the quarter?"
+
+    again = context.new_page()
+    again.goto(ROLEPLAY)
+    _, kept = versions(again)
+    expect(kept.locator(".cq-lines > :visible")).to_have_count(6)
+    expect(kept.locator("dd[data-turn]").first.get_by_label("Your line")).to_have_value(
+        "How are you feeling about the quarter?"
+    )
+    kept.get_by_role("button", name="Show the whole conversation").click()
+    expect(kept.locator(".cq-lines > :visible")).to_have_count(total)
+    expect(kept.locator(".cq-commentary")).to_be_visible()
+    kept.get_by_role("button", name="Play it again").click()
+    expect(kept.locator(".cq-lines > :visible")).to_have_count(2)
+    assert not [k for k in stored(again)["notes"] if k.startswith(f"{item}/line-")]
+
+
+def test_a_role_play_turn_can_be_played_with_the_keyboard_only(page: Page) -> None:
+    page.goto(ROLEPLAY)
+    _, second = versions(page)
+    area = second.locator("dd[data-turn]").first.get_by_label("Your line")
+    area.focus()
+    page.keyboard.type("What would you like to talk about?")
+    page.keyboard.press("Tab")
+    expect(second.get_by_role("button", name="Show the model line").first).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(second.locator("dd[data-turn]").first.locator(".cq-model")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(second.locator("dd[data-turn]").nth(1).get_by_label("Your line")).to_be_focused()
+
+
+def test_debrief_answers_are_private_notes_kept_in_the_progress_export(
+    page: Page, tmp_path: Path
+) -> None:
+    page.goto(ROLEPLAY)
+    debrief = page.locator(".cq-debrief textarea")
+    assert debrief.count() >= 3
+    debrief.first.fill("The manager was kind, and decided everything.")
+    item = ROLEPLAY.split("/")[1]
+    expect(page.locator(".cq-debrief .cq-note-hint")).to_be_visible()
+    exported = export_progress(page, tmp_path / "progress.json")
+    assert exported["notes"][f"{item}/debrief-1"] == "The manager was kind, and decided everything."
+
+
+def test_a_role_play_played_alone_has_no_axe_violations(
+    page: Page, run_axe: Callable[[Page], list[dict[str, Any]]]
+) -> None:
+    page.goto(ROLEPLAY)
+    _, second = versions(page)
+    second.locator("dd[data-turn]").first.get_by_label("Your line").fill("How is it going?")
+    second.get_by_role("button", name="Show the model line").first.click()
+    page.locator(".cq-debrief textarea").first.fill("A note.")
+    assert run_axe(page) == []
+    second.get_by_role("button", name="Show the whole conversation").click()
+    assert run_axe(page) == []
+
+
+def test_without_javascript_a_role_play_reads_as_a_script_for_three(
+    new_context: Callable[..., BrowserContext],
+) -> None:
+    page = new_context(java_script_enabled=False).new_page()
+    page.goto(ROLEPLAY)
+    lines = page.locator(".cq-lines > *")
+    expect(page.locator(".cq-lines > :visible")).to_have_count(lines.count())
+    expect(page.locator(".cq-commentary:visible")).to_have_count(2)
+    expect(page.locator(".cq-lookalike")).to_be_visible()
+    expect(page.locator("fieldset:visible, .cq-solo:visible, .cq-turn:visible")).to_have_count(0)
+    expect(page.locator(".cq-debrief textarea:visible")).to_have_count(0)
+    expect(page.locator(".cq-debrief li").first).to_be_visible()
+    expect(page.locator(".cq-model-label:visible")).to_have_count(0)
+
+
+# --- the job aid and the diagrams --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_the_job_aid_page_prints_on_one_sheet(page: Page, paper: str, tmp_path: Path) -> None:
+    page.goto("job-aid/")
+    pdf = page.pdf(format=paper, print_background=True)
+    (tmp_path / f"job-aid-{paper}.pdf").write_bytes(pdf)
+    assert page_count(pdf) == 1
+    page.emulate_media(media="print")
+    expect(page.locator(".md-sidebar--primary")).to_be_hidden()
+    expect(page.get_by_role("img", name="The team grid")).to_be_visible()
+    for part in ["Which approach is it?", "Not sure? Ask in order", "A 1+1+1 coaching plan"]:
+        expect(page.get_by_role("heading", name=re.compile(re.escape(part)))).to_be_visible()
+
+
+@pytest.mark.parametrize("start", ["glossary/", "putting-it-to-work/"])
+def test_the_job_aid_is_one_link_away_from_the_glossary_and_each_module(
+    page: Page, start: str
+) -> None:
+    page.goto(start)
+    page.locator("article").get_by_role("link", name="job aid").click()
+    expect(page.locator("h1")).to_have_text("Job aid")
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("three-levers/three-levers-intro/", "Drivers and levers"),
+        ("four-things-coaching-is-not/lookalikes-intro/", "The questions, in order"),
+        ("putting-it-to-work/team-grid/", "The team grid"),
+    ],
+)
+def test_a_diagram_is_an_image_named_and_described_in_words(
+    page: Page, url: str, name: str
+) -> None:
+    page.goto(url)
+    image = page.get_by_role("img", name=name)
+    expect(image).to_be_visible()
+    description = image.evaluate("svg => svg.querySelector('desc').textContent")
+    assert len(description.split()) > 30, "the description says what the picture shows"
+    assert image.locator("text").count() > 8, "its words are text, not a picture of text"
 
 
 # --- moving progress between devices ---------------------------------------------------------

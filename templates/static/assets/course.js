@@ -6,8 +6,9 @@
  * navigation swaps the content; `data-cq-ready` makes a second call on the same content a no-op).
  *
  * This core keeps progress, draws the learner's order, keeps reflections and marks what is done.
- * Each kind of page loads what else it needs: quiz.js (quizzes and drills), case.js, marks.js
- * (module overviews), and on top assessment.js (graded quizzes) or progress.js (the progress page). Each registers a hook in
+ * Each kind of page loads what else it needs: quiz.js (quizzes, drills, role plays), drill.js,
+ * case.js, roleplay.js, marks.js (module overviews), and on top assessment.js (graded quizzes) or
+ * progress.js (the progress page). Each registers a hook in
  * `window.cqHooks`; the core runs every hook once per page view, in the order the scripts ran,
  * whichever arrives first, and hands it the API below (`window.cqCourse`).
  *
