@@ -149,6 +149,8 @@ def test_a_learner_keeps_their_order_and_draw_after_reload_navigation_and_import
     page.reload()
     assert (drawn(page), option_orders(page)) == (first_draw, first_orders)
 
+    # Material intercepts links once it has read sitemap.xml; before, a click loads the page.
+    page.wait_for_load_state("networkidle")
     page.evaluate("window.__sameDocument = true")
     page.locator(".md-nav__link", has_text="Glossary").first.click()
     expect(page).to_have_url(re.compile("glossary/$"))

@@ -334,6 +334,8 @@ def play_case_of(page: Page, item: dict[str, Any]) -> None:
 def test_quizzes_work_after_instant_navigation(page: Page, course: dict[str, Any]) -> None:
     first = questions_of(course, QUIZ)[0]
     page.goto("")
+    # Material intercepts links once it has read sitemap.xml; before, a click loads the page.
+    page.wait_for_load_state("networkidle")
     page.evaluate("window.__sameDocument = true")
     content = page.locator(".md-content")
     content.get_by_role("link", name=course["modules"][0]["title"], exact=True).click()
