@@ -52,6 +52,8 @@ CODES: dict[str, str] = {
     "missing-course": "No `kind: course` file was found.",
     "multiple-courses": "More than one `kind: course` file was found.",
     "item-listed-twice": "An item is listed by more than one module, or twice by one.",
+    "why-not-shown": "A role-play line has a `why`, but no page would show it: only the lines a "
+    "learner playing alone says (the coaching version's lines of the role that opens it) do.",
     # pedagogy (warnings; errors under --strict)
     "unlisted-item": "An item is not listed in any module, so learners never see it.",
     "unlisted-module": "A module is not listed in the course, so learners never see it.",

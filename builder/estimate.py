@@ -120,6 +120,7 @@ def _work(item: Item) -> tuple[float, float]:
             item.setting,
             *(f"{role.name}\n{role.brief}" for role in item.roles),
             *(line.text for version in versions for line in version.lines),
+            *(line.why for line in item.coaching_version.lines),
             *(version.commentary for version in versions),
             *item.observer.coaching,
             *item.observer.lookalike,

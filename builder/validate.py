@@ -29,7 +29,7 @@ from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Diagnostic, Position, did_you_mean, display_path, sort_diagnostics
 from .diagrams import check_data, check_placements
-from .estimate import module_minutes, self_study
+from .estimate import learner_turns, module_minutes, self_study
 from .lint import lint_course, lint_item, lint_module
 from .load import CONTROL_CHARACTERS, Loaded, PathKey, load_file, not_a_file
 from .model import ITEM_KINDS, MODELS, Case, Course, Drill, Item, Module, Page, Quiz, RolePlay
@@ -395,6 +395,7 @@ def check_item(document: Document) -> list[Diagnostic]:
                 if line.role not in role_ids:
                     at = (version, "lines", j, "role")
                     out.append(_unknown_ref(loaded, at, line.role, "role", role_ids))
+        out += _unshown_whys(loaded, model)
     elif isinstance(model, Drill):
         out += _unique_ids(loaded, "statements", [s.id for s in model.statements], "statement")
         offered = set(model.approaches)
@@ -468,6 +469,28 @@ def check_item(document: Document) -> list[Diagnostic]:
         out += check_placements(loaded, model)  # builder/diagrams.py
     if not isinstance(model, Course | Module):
         out += lint_item(loaded, model)  # answer cues: builder/lint.py
+    return out
+
+
+def _unshown_whys(loaded: Loaded, roleplay: RolePlay) -> list[Diagnostic]:
+    """A line's ``why`` is shown only where a learner alone has just said that line."""
+    played = set(learner_turns(roleplay))
+    opener = roleplay.coaching_version.lines[0].role
+    out = []
+    for version, name in (("lookalike_version", "look-alike"), ("coaching_version", "coaching")):
+        for j, line in enumerate(getattr(roleplay, version).lines):
+            if line.why is None or (version == "coaching_version" and j in played):
+                continue
+            out.append(
+                Diagnostic(
+                    "why-not-shown",
+                    f"`{line.role}`'s line in the {name} version has a `why`, which no page shows",
+                    loaded.position((version, "lines", j, "why")),
+                    f"only the lines of `{opener}` in the coaching version (the role that opens "
+                    "it, which a learner alone plays) have one; say what this line shows in the "
+                    "version's `commentary`",
+                )
+            )
     return out
 
 

@@ -30,7 +30,8 @@ import annotated_types
 import yaml
 from pydantic import BaseModel
 
-from builder.model import MODELS
+from builder.estimate import learner_turns
+from builder.model import MODELS, RolePlay
 from builder.model.common import format_of
 from builder.validate import validate_content
 
@@ -232,6 +233,15 @@ def write_hostile_content(source: Path, target: Path, attacker: Attacker | None 
         # placed at the end of the body, every diagram is still drawn (from attacked data).
         for diagram in data.get("diagrams") or []:
             diagram.pop("before", None)
+        # A role play's lines take a `why` only where a learner alone says them
+        # (`why-not-shown`): those keep their payloads, the others are taken back.
+        if isinstance(document.model, RolePlay):
+            played = set(learner_turns(document.model))
+            lines = [
+                *data["lookalike_version"]["lines"],
+                *(x for j, x in enumerate(data["coaching_version"]["lines"]) if j not in played),
+            ]
+            attacker.count -= sum(line.pop("why", None) is not None for line in lines)
         path = target / Path(document.path).relative_to(source)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(

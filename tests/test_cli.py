@@ -97,7 +97,7 @@ def test_validate_prints_every_problem_sorted_and_exits_1(project: Path) -> None
         "    hint: check the indentation and quoting around this place\n"
         "content/01-basics/module.yml:20:13: error[unknown-reference]: there is no item `welcom`\n"
         "    hint: did you mean `welcome`?\n"
-        "content/01-basics/two-ways-to-talk.yml:26:13: error[unknown-reference]:"
+        "content/01-basics/two-ways-to-talk.yml:27:13: error[unknown-reference]:"
         " there is no role `rap`\n"
         "    hint: did you mean `rep`?\n"
         "3 error(s), 0 warning(s)\n"
@@ -113,7 +113,7 @@ def test_validate_with_paths_reports_only_those_files(project: Path) -> None:
     )
     result = invoke("validate", "content/01-basics/two-ways-to-talk.yml")
     assert result.exit_code == 1
-    assert "two-ways-to-talk.yml:26:13: error[unknown-reference]" in result.stderr
+    assert "two-ways-to-talk.yml:27:13: error[unknown-reference]" in result.stderr
     assert "module.yml" not in result.stderr
 
 

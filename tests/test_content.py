@@ -23,6 +23,8 @@ Drill statements (all drills of the course; 86 when written):
 
 Modules: every module asks at least one reflection prompt (fewest: 2).
 
+Role plays: every line a learner playing alone says has a `why` (42 in five role plays).
+
 The final assessment's bank: at least ``MIN_BANK_PER_APPROACH`` = 12 questions for each approach
 (13 or 14 when written), each with ``OPTIONS`` = 4 options, one of them right.
 """
@@ -34,7 +36,8 @@ from pathlib import Path
 
 import pytest
 
-from builder.model import Drill, Quiz, Statement
+from builder.estimate import learner_turns
+from builder.model import Drill, Quiz, RolePlay, Statement
 from builder.model.common import Approach
 from builder.validate import Content, validate_content
 
@@ -120,6 +123,18 @@ def test_managing_questions_and_coaching_without_questions_are_both_practised(
 def test_every_module_asks_for_a_private_reflection(content: Content) -> None:
     silent = [m.id for m in content.modules if not any(i.reflect for i in content.items_of(m))]
     assert silent == []
+
+
+def test_every_line_a_learner_plays_alone_says_why_it_is_coaching(content: Content) -> None:
+    roleplays = [i for i in content.items.values() if isinstance(i, RolePlay)]
+    assert len(roleplays) >= 5
+    without = [
+        f"{item.id} line {j + 1}"
+        for item in roleplays
+        for j in learner_turns(item)
+        if item.coaching_version.lines[j].why is None
+    ]
+    assert without == []
 
 
 def test_the_final_bank_holds_enough_questions_of_four_options_for_every_approach(

@@ -194,6 +194,19 @@ def test_plain_text_in_html_is_escaped_not_interpreted(rendered: Rendered) -> No
     assert '<h3 id="role-rep">Rep &amp; friend</h3>' in pages["basics/two-ways-to-talk.md"]
 
 
+def test_a_role_play_lines_why_follows_its_model_line_as_markdown_with_html_shown_as_text(
+    rendered: Rendered,
+) -> None:
+    page = outputs(rendered)["basics/two-ways-to-talk.md"]
+    (why,) = re.findall(r'<details class="cq-why">(.*?)</details>', page, re.S)
+    assert why.startswith("<summary>Why this line</summary>\n")
+    assert "An <em>open</em> question from the rep's side &lt;b&gt;first&lt;/b&gt;" in why
+    assert "numbers &amp; a deadline" in why
+    model = page.index("How was the month from where you sit?</span>")
+    reply = page.index("<dt>Rep &amp; friend</dt>", model)
+    assert model < page.index('<details class="cq-why">') < reply
+
+
 def test_a_javascript_link_in_markdown_is_not_a_link(rendered: Rendered) -> None:
     page = outputs(rendered)["basics/welcome.md"]
     assert "javascript:" not in page.replace("[bad link](javascript:alert(1))", "")

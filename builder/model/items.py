@@ -108,6 +108,14 @@ class Line(Strict):
 
     role: Id = Field(description="The id of the role speaking.")
     text: Text = Field(description="What they say.")
+    why: Markdown | None = Field(
+        default=None,
+        description="What this line does, and what the look-alike would have said instead; "
+        "one or two sentences. Only for the lines a learner playing alone says (the coaching "
+        "version's lines of the role that opens it): the page shows it after they reveal the "
+        "model line, and folded beside the line without JavaScript. Not on the role cards or "
+        "the projector: in a group, finding the why is the debrief's work.",
+    )
 
 
 class Conversation(Strict):

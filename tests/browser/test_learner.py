@@ -399,6 +399,7 @@ def test_every_tab_stop_before_the_content_is_visible(page: Page) -> None:
 # --- a role play, alone ----------------------------------------------------------------------
 
 ROLEPLAY = "four-things-coaching-is-not/not-managing/"
+WHY = "Starts from Sofia's own view"  # the why of the manager's first line
 
 
 def versions(page: Page) -> tuple[Locator, Locator]:
@@ -466,6 +467,33 @@ def test_alone_a_learner_plays_the_managers_turns_one_at_a_time(
     assert not [k for k in stored(again)["notes"] if k.startswith(f"{item}/line-")]
 
 
+def test_alone_a_learner_sees_why_the_model_line_works_as_soon_as_it_is_shown(
+    page: Page, context: BrowserContext
+) -> None:
+    page.goto(ROLEPLAY)
+    _, second = versions(page)
+    turns = second.locator("dd[data-turn]")
+    whys = second.locator(".cq-why")
+    expect(whys).to_have_count(turns.count())
+    expect(whys.first).to_be_hidden()
+
+    turns.first.get_by_role("button", name="Show the model line").click()
+    why = turns.first.locator(".cq-why")
+    expect(why).to_have_js_property("open", True)
+    expect(why.get_by_text(WHY)).to_be_visible()
+    expect(turns.nth(1).locator(".cq-why")).to_be_hidden()
+
+    again = context.new_page()
+    again.goto(ROLEPLAY)
+    _, kept = versions(again)
+    expect(kept.locator(".cq-why").first.get_by_text(WHY)).to_be_visible()
+    kept.get_by_role("button", name="Show the whole conversation").click()
+    expect(kept.locator(".cq-why:visible")).to_have_count(turns.count())
+    assert kept.locator(".cq-why").evaluate_all("els => els.every(el => el.open)")
+    kept.get_by_role("button", name="Play it again").click()
+    expect(kept.locator(".cq-why:visible")).to_have_count(0)
+
+
 def test_a_role_play_turn_can_be_played_with_the_keyboard_only(page: Page) -> None:
     page.goto(ROLEPLAY)
     _, second = versions(page)
@@ -476,6 +504,11 @@ def test_a_role_play_turn_can_be_played_with_the_keyboard_only(page: Page) -> No
     expect(second.get_by_role("button", name="Show the model line").first).to_be_focused()
     page.keyboard.press("Enter")
     expect(second.locator("dd[data-turn]").first.locator(".cq-model")).to_be_focused()
+    page.keyboard.press("Tab")
+    summary = second.locator("dd[data-turn]").first.locator(".cq-why summary")
+    expect(summary).to_be_focused()
+    page.keyboard.press("Enter")  # folds the why away
+    expect(second.locator(".cq-why").first).to_have_js_property("open", False)
     page.keyboard.press("Tab")
     expect(second.locator("dd[data-turn]").nth(1).get_by_label("Your line")).to_be_focused()
 
@@ -500,6 +533,7 @@ def test_a_role_play_played_alone_has_no_axe_violations(
     _, second = versions(page)
     second.locator("dd[data-turn]").first.get_by_label("Your line").fill("How is it going?")
     second.get_by_role("button", name="Show the model line").first.click()
+    expect(second.locator(".cq-why p").first).to_be_visible()
     page.locator(".cq-debrief textarea").first.fill("A note.")
     assert run_axe(page) == []
     second.get_by_role("button", name="Show the whole conversation").click()
@@ -519,6 +553,11 @@ def test_without_javascript_a_role_play_reads_as_a_script_for_three(
     expect(page.locator(".cq-debrief textarea:visible")).to_have_count(0)
     expect(page.locator(".cq-debrief li").first).to_be_visible()
     expect(page.locator(".cq-model-label:visible")).to_have_count(0)
+    whys = page.locator(".cq-why")
+    expect(whys).to_have_count(page.locator("dd[data-turn]").count())
+    expect(page.locator(".cq-why summary:visible")).to_have_count(whys.count())
+    whys.first.locator("summary").click()
+    expect(whys.first.get_by_text(WHY)).to_be_visible()
 
 
 # --- the job aid and the diagrams --------------------------------------------------------------

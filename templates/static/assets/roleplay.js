@@ -3,10 +3,11 @@
  *
  * Loaded by role-play pages after quiz.js and drill.js, which check the classification; runs as
  * a hook of course.js (see there). At each turn of their role the learner writes (or thinks of)
- * their line, then sees the model line; a turn played is kept as the note `ITEM/line-N` (their
- * line, empty if they wrote none), and debrief answers as `ITEM/debrief-N`: notes stay in this
- * browser and in the progress export, never in the results for a trainer. Without the script the
- * page is a script for three people, as before.
+ * their line, then sees the model line and its why, opened as it appears (folded, as it is
+ * without the script, it could go unread). A turn played is kept as the note `ITEM/line-N`
+ * (their line, empty if they wrote none), and debrief answers as `ITEM/debrief-N`: notes stay
+ * in this browser and in the progress export, never in the results for a trainer. Without the
+ * script the page is a script for three people, as before.
  */
 (function () {
   "use strict";
@@ -75,8 +76,11 @@
       turns.forEach(function (turn) {
         var text = line(turn);
         var area = turn.querySelector("textarea");
+        var why = turn.querySelector(".cq-why");
+        if (why && why.hidden && text !== undefined) why.open = true;
         cq.show(turn.querySelector(".cq-turn"), turn === current || !!text);
         cq.show(turn.querySelector(".cq-model"), text !== undefined);
+        cq.show(why, text !== undefined);
         cq.show(turn.querySelector(".cq-reveal"), turn === current);
         area.readOnly = text !== undefined;
         if (text !== undefined) area.value = text;
@@ -89,6 +93,7 @@
 
     turns.forEach(function (turn) {
       cq.show(turn.querySelector(".cq-model-label"), true);
+      cq.show(turn.querySelector(".cq-why"), false);
       turn.querySelector(".cq-reveal").addEventListener("click", function () {
         keep([turn], function () { return turn.querySelector("textarea").value.slice(0, 20000); });
         cq.focusOn(turn.querySelector(".cq-model"));
