@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import logging
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -56,15 +55,6 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copytree(FIXTURE_COURSE, tmp_path / "content")
     monkeypatch.chdir(tmp_path)
     return tmp_path
-
-
-@pytest.fixture(autouse=True)
-def restore_mkdocs_logging() -> Iterator[None]:
-    """`course build` points MkDocs' logger at the (test runner's) stderr; undo that."""
-    logger = logging.getLogger("mkdocs")
-    saved = (logger.handlers[:], logger.level, logger.propagate)
-    yield
-    logger.handlers[:], logger.level, logger.propagate = saved
 
 
 # --- validate -------------------------------------------------------------------------------
