@@ -262,7 +262,8 @@ FORBIDDEN_IN_CONTENT = frozenset(
 )
 #: What the templates themselves put into the content: the script (and styles) of the page.
 OUR_CONTENT_TAGS = re.compile(
-    r'<(?:script src="(?:\.\./)*assets/(?:course|quiz|drill|case|marks|assessment|progress|trainer|dashboard)\.js"|'
+    r'<(?:script src="(?:\.\./)*assets/'
+    r'(?:course|quiz|drill|case|marks|assessment|progress|trainer|dashboard)\.js"|'
     r'link rel="stylesheet" href="(?:\.\./)*assets/trainer\.css")>'
 )
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")

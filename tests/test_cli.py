@@ -8,45 +8,25 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
+from project import FIXTURE_COURSE, ROOT, copy_project, differing, edit, invoke, snapshot
 
 from builder.adapters.cli import main
 from builder.pipeline import run_pipeline
 from builder.scaffold import KINDS
 from builder.schema import schema_text
 
-TESTS = Path(__file__).resolve().parent
-ROOT = TESTS.parent
-FIXTURE_COURSE = TESTS / "fixtures" / "course" / "content"
 MODULE = Path("content/01-basics/module.yml")
 ITEMS = ["welcome", "fork-in-the-road", "sort-the-sayings", "two-ways-to-talk", "quick-check"]
 BLOCK_ITEMS = "items:\n" + "".join(f"  - {i}\n" for i in ITEMS)
 HOSTILE = "<script>alert(1)</script>"
-
-
-def invoke(*args: str) -> Result:
-    result = CliRunner().invoke(main, list(args))
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception  # a bug, not a user error: show where it happened
-    return result
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{old!r} is not once in {path}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 @pytest.fixture
@@ -358,15 +338,6 @@ def test_export_markdown_of_broken_content_keeps_the_previous_export(project: Pa
 # --- build (MkDocs, about a second each: kept few) ------------------------------------------
 
 
-def copy_project(target: Path, content: Path = ROOT / "content") -> Path:
-    """A project folder as a user has it: content, templates, mkdocs.yml and the schema."""
-    shutil.copytree(content, target / "content")
-    shutil.copytree(ROOT / "templates", target / "templates")
-    shutil.copytree(ROOT / "schema", target / "schema")
-    shutil.copy2(ROOT / "mkdocs.yml", target / "mkdocs.yml")
-    return target
-
-
 def build(site_dir: str, *extra: str) -> Result:
     return invoke("build", "--site-dir", site_dir, *extra)
 
@@ -406,44 +377,27 @@ def test_build_makes_a_site_with_index_html_and_course_json(in_built: Path) -> N
     assert [p.name for p in in_built.iterdir() if p.name.startswith(".site-")] == []
 
 
-def test_two_builds_are_byte_identical(in_built: Path) -> None:
-    result = build("site-again")
-    assert result.exit_code == 0, result.output
-    first, second = snapshot(in_built / "site"), snapshot(in_built / "site-again")
-    assert sorted(first) == sorted(second)
-    differing = sorted(name for name in first if first[name] != second[name])
-    assert differing == [], f"these files differ between two builds: {differing}"
-
-
-def test_a_site_built_around_the_html_blocks_is_the_site_built_without(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """builder/adapters/raw_html.py changes how fast MkDocs converts pages, never the site."""
-    from builder.adapters import mkdocs_plugin, raw_html
-
-    project = copy_project(tmp_path, TESTS / "fixtures" / "course" / "content")
-    monkeypatch.chdir(project)
-    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
-    protected: list[int] = []
-    protect = raw_html.protect
-
-    def counting(markdown: str) -> raw_html.Protected:
-        result = protect(markdown)
-        protected.append(len(result.blocks))
-        return result
-
-    monkeypatch.setattr(raw_html, "protect", counting)
-    mkdocs_plugin.CONVERTED.clear()
-    assert build("site").exit_code == 0
-    assert sum(protected) > 50, "the HTML blocks went around Python-Markdown"
-    monkeypatch.setattr(raw_html, "is_safe", lambda extensions: False)
-    mkdocs_plugin.CONVERTED.clear()
-    protected.clear()
-    assert build("site-whole").exit_code == 0
-    assert protected == []
-    around, whole = snapshot(project / "site"), snapshot(project / "site-whole")
-    assert sorted(around) == sorted(whole)
-    assert [name for name in whole if around[name] != whole[name]] == []
+def test_two_builds_in_separate_processes_are_byte_identical(built: Path, tmp_path: Path) -> None:
+    """Nothing carried over: no page converted, template compiled or asset minified before,
+    and another hash seed (sets iterate in another order)."""
+    sites = []
+    for seed in ("1", "2"):
+        site = tmp_path / f"site-{seed}"
+        command = [sys.executable, "-m", "builder", "build", "--site-dir", str(site)]
+        environment = {
+            **os.environ,
+            "PYTHONHASHSEED": seed,
+            "XDG_CACHE_HOME": str(tmp_path / f"cache-{seed}"),
+            "NO_MKDOCS_2_WARNING": "1",
+        }
+        done = subprocess.run(
+            command, cwd=built, env=environment, capture_output=True, text=True, check=False
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert (tmp_path / f"cache-{seed}" / "coaching-course").is_dir(), "minified anew"
+        sites.append(site)
+    assert len(snapshot(sites[0])) > 100
+    assert differing(*sites) == [], "these files differ between two builds"
 
 
 def test_a_rebuild_converts_only_the_pages_an_edit_changed_and_matches_a_fresh_build(

@@ -12,11 +12,11 @@ from typing import Any
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from ..assets import minifies, minify
-from ..diagnostics import ContentError, Diagnostic
+from ..diagnostics import ContentError, Diagnostic, summary
 from ..pipeline import Result, run_pipeline
 from ..render import BYTECODE_CACHE
 from . import raw_html
@@ -31,14 +31,17 @@ class CourseConfig(Config):
     #: The site's own CSS and JavaScript are written to be read (comments say why); learners'
     #: browsers get them without comments and spaces. `false` copies them as they are.
     minify = opt.Type(bool, default=True)
+    #: Pages' HTML blocks go around MkDocs' Markdown, which only passes them through
+    #: (builder/adapters/raw_html.py): the same site, built faster. `false` converts every page
+    #: whole, to compare when a page looks wrong.
+    fast_html_blocks = opt.Type(bool, default=True)
 
 
 class CourseBuildError(PluginError):
-    """The content has problems; carries the diagnostics for whoever called MkDocs."""
+    """The content has problems: MkDocs prints them (and the count) as `course build` does."""
 
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
-        self.diagnostics = diagnostics
-        super().__init__("\n".join(d.format() for d in diagnostics))
+        super().__init__("\n".join([*(d.format() for d in diagnostics), summary(diagnostics)]))
 
 
 @dataclass(frozen=True)
@@ -112,14 +115,17 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         # Reproducible output: MkDocs dates sitemap.xml.gz by the build day unless this is set;
         # 0 means "no timestamp" in a gzip header. A value set by the caller wins.
         os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
-        if self.result is None:  # run by MkDocs itself (`mkdocs build`, `mkdocs serve`)
+        if self.result is None:  # run by MkDocs itself (`mkdocs build`, every `serve` build)
             try:
                 self.run(config, strict=self.config.strict)
             except ContentError as exc:
+                # Raised before MkDocs empties the site folder: `serve` keeps the last good site.
                 raise CourseBuildError(exc.diagnostics) from None
             assert self.result is not None
             for warning in self.result.warnings:
                 log.warning(warning.format())
+            if self.result.warnings:
+                log.info(summary(self.result.warnings))
         config.nav = [entry.to_mkdocs() for entry in self.result.rendered.nav]
         return config
 
@@ -158,11 +164,16 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             following = page.next_page
             if following is not None and _part(page.file.src_uri) != _part(following.file.src_uri):
                 page.next_page = following.previous_page = None
-        self.protecting = raw_html.is_safe(config.markdown_extensions)
+        self.protecting = self.config.fast_html_blocks and raw_html.is_safe(
+            config.markdown_extensions
+        )
         if not self.protecting:
-            log.debug("a Markdown extension may change HTML blocks: pages converted whole")
+            log.debug("HTML blocks are not taken around MkDocs' Markdown: pages converted whole")
         return nav
 
+    # Last of all plugins: the others see (and may change) the page's own Markdown, never a
+    # stand-in, and the HTML blocks are taken from what they leave.
+    @event_priority(-100)
     def on_page_markdown(self, markdown: str, /, *, page: Any, config: Any, files: Files) -> str:
         key = (page.file.src_uri, self.setting, markdown)
         self.keys[page.file.src_uri] = key
@@ -176,12 +187,15 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.protected[page.file.src_uri] = protected
         return protected.markdown  # the HTML blocks go back in on_page_content
 
+    # First of all plugins: the others see the page's whole HTML, never a stand-in.
+    @event_priority(100)
     def on_page_content(self, html: str, /, *, page: Any, config: Any, files: Files) -> str:
         key = self.keys.pop(page.file.src_uri, None)
         known = self.reused.pop(page.file.src_uri, None)
         protected = self.protected.pop(page.file.src_uri, None)
         if protected is not None:
             html = protected.restore(html)
+            page.present_anchor_ids = protected.anchor_ids(page.present_anchor_ids)
         if known is not None:
             page.toc, page.present_anchor_ids = known.toc, known.anchors
             html = known.html
