@@ -10,8 +10,11 @@ import json
 import logging
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import threading
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -513,3 +516,107 @@ def test_built_html_shows_hostile_content_as_text(
     ]
     assert "basics/quick-check/index.html" in shown
     assert "basics/two-ways-to-talk/index.html" in shown
+
+
+# --- serve (a real server on loopback, edited while it runs) ------------------------------
+
+
+class Output:
+    """What a running command prints, read line by line as it comes."""
+
+    def __init__(self, process: subprocess.Popen[str]) -> None:
+        self.lines: list[str] = []
+        self._changed = threading.Condition()
+        self._reader = threading.Thread(target=self._read, args=(process,), daemon=True)
+        self._reader.start()
+
+    def _read(self, process: subprocess.Popen[str]) -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            with self._changed:
+                self.lines.append(line)
+                self._changed.notify_all()
+
+    @property
+    def text(self) -> str:
+        return "".join(self.lines)
+
+    def wait_for(self, text: str, after: int = 0) -> int:
+        """Wait until a line from ``after`` on holds ``text``; returns the next line's index.
+
+        The limit only keeps a broken server from hanging the suite; it measures nothing.
+        """
+
+        def found() -> int | None:
+            return next(
+                (n + 1 for n in range(after, len(self.lines)) if text in self.lines[n]), None
+            )
+
+        with self._changed:
+            if not self._changed.wait_for(lambda: found() is not None, timeout=180):
+                pytest.fail(f"`course serve` never printed {text!r}:\n{self.text}")
+            line = found()
+            assert line is not None
+            return line
+
+
+def test_serve_reports_an_invalid_save_as_build_does_and_keeps_serving_the_last_good_site(
+    tmp_path: Path,
+) -> None:
+    project = copy_project(tmp_path / "project", FIXTURE_COURSE)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/basics/quick-check/"
+    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    command = [sys.executable, "-m", "builder", "serve", "--dev-addr", f"127.0.0.1:{port}"]
+    server = subprocess.Popen(
+        command,
+        cwd=project,
+        env=environment,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        output = Output(server)
+        seen = output.wait_for("Serving on")
+        good = urllib.request.urlopen(url).read()
+        assert b"quick-check" in good
+
+        # A save that breaks the content: the diagnostics and their count, as `build` prints.
+        duplicate = project / "content/01-basics/again.yml"
+        duplicate.write_text("kind: page\nid: welcome\ntitle: Again\nbody: Text.\n", "utf-8")
+        seen = output.wait_for("1 error(s), 0 warning(s)", after=seen)
+        built = subprocess.run(
+            [sys.executable, "-m", "builder", "build", "--site-dir", str(tmp_path / "site")],
+            cwd=project,
+            env=environment,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert built.returncode == 1
+        report = built.stderr.removeprefix("Checking and rendering the content...\n")
+        assert report.startswith("content/01-basics/welcome.yml:2:5: error[duplicate-id]")
+        assert report in output.text
+        assert urllib.request.urlopen(url).read() == good, "the last good site is served"
+
+        # A script that cannot be minified: the same, and still the last good site.
+        duplicate.unlink()
+        script = project / "templates/static/assets/quiz.js"
+        source = script.read_text(encoding="utf-8")
+        script.write_text(source + "\nlet notEs5 = 1;\n", encoding="utf-8")
+        seen = output.wait_for("error[asset-syntax]", after=seen)
+        seen = output.wait_for("1 error(s), 0 warning(s)", after=seen)
+        assert urllib.request.urlopen(url).read() == good
+
+        # Fixed: the site is built again, with the edit that came with the fix.
+        script.write_text(source, encoding="utf-8")
+        edit(project / "content/01-basics/quick-check.yml", "\ntitle: ", "\ntitle: Edited ")
+        output.wait_for("Reloading browsers", after=seen)
+        assert b"Edited " in urllib.request.urlopen(url).read()
+    finally:
+        server.terminate()
+        server.wait(timeout=60)

@@ -68,23 +68,22 @@ def _part(path: str) -> str:
     return next((part for part in OTHER_PARTS if path.startswith(part)), "")
 
 
-def minify_assets(files: Files, config: Any) -> None:
-    """Replace the site's own scripts and stylesheets (``assets/``) by minified copies."""
-    own = Path(config.docs_dir).resolve()
-    for file in list(files):
-        if file.generated_by or not file.src_uri.startswith("assets/"):
-            continue
-        if not minifies(file.src_uri) or file.abs_src_path is None:
-            continue
-        if not Path(file.abs_src_path).resolve().is_relative_to(own):
-            continue  # the theme's own assets come minified already
-        text = Path(file.abs_src_path).read_text(encoding="utf-8")
-        try:
-            small = minify(file.abs_src_path, text)
-        except ContentError as exc:
-            raise CourseBuildError(exc.diagnostics) from None
-        files.remove(file)
-        files.append(File.generated(config, file.src_uri, content=small))
+def own_assets(docs_dir: Path) -> dict[str, str]:
+    """The site's own scripts and stylesheets (``assets/`` of docs_dir), minified, by path.
+
+    Read when the build starts, before MkDocs empties the site folder: a script that cannot be
+    minified stops the build there, and `course serve` goes on serving the last good site.
+    """
+    folder = docs_dir / "assets"
+    found: dict[str, str] = {}
+    for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+        if path.is_file() and minifies(path.name):
+            text = path.read_text(encoding="utf-8")
+            try:
+                found[path.relative_to(docs_dir).as_posix()] = minify(str(path), text)
+            except ContentError as exc:
+                raise CourseBuildError(exc.diagnostics) from None
+    return found
 
 
 class CoursePlugin(BasePlugin[CourseConfig]):
@@ -98,6 +97,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.setting = ""  # what else a conversion depends on, for the keys
         self.protected: dict[str, raw_html.Protected] = {}  # pages converted without HTML
         self.protecting = False
+        self.assets: dict[str, str] = {}  # the site's own scripts and styles, minified
 
     def _path(self, config: Any, value: str) -> Path:
         return Path(config.config_file_path).parent / value
@@ -127,6 +127,8 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             if self.result.warnings:
                 log.info(summary(self.result.warnings))
         config.nav = [entry.to_mkdocs() for entry in self.result.rendered.nav]
+        if self.config.minify:
+            self.assets = own_assets(Path(config.docs_dir))
         return config
 
     def on_files(self, files: Files, /, *, config: Any) -> Files:
@@ -145,8 +147,11 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             files.append(File.generated(config, page.path, content=page.text, inclusion=inclusion))
         for path, text in self.result.rendered.data_files().items():
             files.append(File.generated(config, path, content=text))
-        if self.config.minify:
-            minify_assets(files, config)
+        for path, text in self.assets.items():
+            original = files.get_file_from_path(path)
+            if original is not None:
+                files.remove(original)
+            files.append(File.generated(config, path, content=text))
         # MkDocs has the pages now; the model and the rest need not stay in memory while it
         # builds (a smaller heap is a faster one for a large course).
         self.result = None
