@@ -218,6 +218,12 @@ def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
     return any(d.severity == "error" for d in diagnostics)
 
 
+def summary(diagnostics: list[Diagnostic]) -> str:
+    """The line every command prints after its diagnostics: ``2 error(s), 1 warning(s)``."""
+    errors = sum(d.severity == "error" for d in diagnostics)
+    return f"{errors} error(s), {len(diagnostics) - errors} warning(s)"
+
+
 class ContentError(Exception):
     """Raised when content problems stop a command; carries every diagnostic found."""
 

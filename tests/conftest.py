@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import logging
 import os
 import re
 import subprocess
@@ -64,6 +65,33 @@ def pytest_configure(config: pytest.Config) -> None:
 def update_golden(pytestconfig: pytest.Config) -> bool:
     """Whether golden-file tests should rewrite their expected files (``--update-golden``)."""
     return pytestconfig.stash[UPDATE_GOLDEN]
+
+
+# --- every test starts from the state of a new process ---------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def fresh_process_state() -> Iterator[None]:
+    """Empty the builder's process-wide caches before each test, and undo what a build changed.
+
+    Pages converted by an earlier build (``CONVERTED``), compiled templates and minified assets
+    would otherwise make a test see less work than a fresh build does, depending on which tests
+    ran before it; `course build` points MkDocs' logger at stderr, and the plugin sets
+    ``SOURCE_DATE_EPOCH``. Test order must not matter.
+    """
+    from builder import assets, render
+    from builder.adapters import mkdocs_plugin
+
+    mkdocs_plugin.CONVERTED.clear()
+    render.BYTECODE_CACHE.clear()
+    assets._DONE.clear()
+    logger = logging.getLogger("mkdocs")
+    saved = (logger.handlers[:], logger.level, logger.propagate)
+    environment = dict(os.environ)
+    yield
+    logger.handlers[:], logger.level, logger.propagate = saved
+    os.environ.clear()
+    os.environ.update(environment)
 
 
 # --- a run that passed nothing is not a success ----------------------------------------------

@@ -8,46 +8,28 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
-from collections.abc import Iterator
+import socket
+import subprocess
+import sys
+import threading
+import urllib.request
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
+from project import FIXTURE_COURSE, ROOT, copy_project, differing, edit, invoke, snapshot
 
 from builder.adapters.cli import main
 from builder.pipeline import run_pipeline
 from builder.scaffold import KINDS
 from builder.schema import schema_text
 
-TESTS = Path(__file__).resolve().parent
-ROOT = TESTS.parent
-FIXTURE_COURSE = TESTS / "fixtures" / "course" / "content"
 MODULE = Path("content/01-basics/module.yml")
 ITEMS = ["welcome", "fork-in-the-road", "sort-the-sayings", "two-ways-to-talk", "quick-check"]
 BLOCK_ITEMS = "items:\n" + "".join(f"  - {i}\n" for i in ITEMS)
 HOSTILE = "<script>alert(1)</script>"
-
-
-def invoke(*args: str) -> Result:
-    result = CliRunner().invoke(main, list(args))
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception  # a bug, not a user error: show where it happened
-    return result
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{old!r} is not once in {path}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 @pytest.fixture
@@ -56,15 +38,6 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copytree(FIXTURE_COURSE, tmp_path / "content")
     monkeypatch.chdir(tmp_path)
     return tmp_path
-
-
-@pytest.fixture(autouse=True)
-def restore_mkdocs_logging() -> Iterator[None]:
-    """`course build` points MkDocs' logger at the (test runner's) stderr; undo that."""
-    logger = logging.getLogger("mkdocs")
-    saved = (logger.handlers[:], logger.level, logger.propagate)
-    yield
-    logger.handlers[:], logger.level, logger.propagate = saved
 
 
 # --- validate -------------------------------------------------------------------------------
@@ -368,15 +341,6 @@ def test_export_markdown_of_broken_content_keeps_the_previous_export(project: Pa
 # --- build (MkDocs, about a second each: kept few) ------------------------------------------
 
 
-def copy_project(target: Path, content: Path = ROOT / "content") -> Path:
-    """A project folder as a user has it: content, templates, mkdocs.yml and the schema."""
-    shutil.copytree(content, target / "content")
-    shutil.copytree(ROOT / "templates", target / "templates")
-    shutil.copytree(ROOT / "schema", target / "schema")
-    shutil.copy2(ROOT / "mkdocs.yml", target / "mkdocs.yml")
-    return target
-
-
 def build(site_dir: str, *extra: str) -> Result:
     return invoke("build", "--site-dir", site_dir, *extra)
 
@@ -416,44 +380,27 @@ def test_build_makes_a_site_with_index_html_and_course_json(in_built: Path) -> N
     assert [p.name for p in in_built.iterdir() if p.name.startswith(".site-")] == []
 
 
-def test_two_builds_are_byte_identical(in_built: Path) -> None:
-    result = build("site-again")
-    assert result.exit_code == 0, result.output
-    first, second = snapshot(in_built / "site"), snapshot(in_built / "site-again")
-    assert sorted(first) == sorted(second)
-    differing = sorted(name for name in first if first[name] != second[name])
-    assert differing == [], f"these files differ between two builds: {differing}"
-
-
-def test_a_site_built_around_the_html_blocks_is_the_site_built_without(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """builder/adapters/raw_html.py changes how fast MkDocs converts pages, never the site."""
-    from builder.adapters import mkdocs_plugin, raw_html
-
-    project = copy_project(tmp_path, TESTS / "fixtures" / "course" / "content")
-    monkeypatch.chdir(project)
-    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
-    protected: list[int] = []
-    protect = raw_html.protect
-
-    def counting(markdown: str) -> raw_html.Protected:
-        result = protect(markdown)
-        protected.append(len(result.blocks))
-        return result
-
-    monkeypatch.setattr(raw_html, "protect", counting)
-    mkdocs_plugin.CONVERTED.clear()
-    assert build("site").exit_code == 0
-    assert sum(protected) > 50, "the HTML blocks went around Python-Markdown"
-    monkeypatch.setattr(raw_html, "is_safe", lambda extensions: False)
-    mkdocs_plugin.CONVERTED.clear()
-    protected.clear()
-    assert build("site-whole").exit_code == 0
-    assert protected == []
-    around, whole = snapshot(project / "site"), snapshot(project / "site-whole")
-    assert sorted(around) == sorted(whole)
-    assert [name for name in whole if around[name] != whole[name]] == []
+def test_two_builds_in_separate_processes_are_byte_identical(built: Path, tmp_path: Path) -> None:
+    """Nothing carried over: no page converted, template compiled or asset minified before,
+    and another hash seed (sets iterate in another order)."""
+    sites = []
+    for seed in ("1", "2"):
+        site = tmp_path / f"site-{seed}"
+        command = [sys.executable, "-m", "builder", "build", "--site-dir", str(site)]
+        environment = {
+            **os.environ,
+            "PYTHONHASHSEED": seed,
+            "XDG_CACHE_HOME": str(tmp_path / f"cache-{seed}"),
+            "NO_MKDOCS_2_WARNING": "1",
+        }
+        done = subprocess.run(
+            command, cwd=built, env=environment, capture_output=True, text=True, check=False
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert (tmp_path / f"cache-{seed}" / "coaching-course").is_dir(), "minified anew"
+        sites.append(site)
+    assert len(snapshot(sites[0])) > 100
+    assert differing(*sites) == [], "these files differ between two builds"
 
 
 def test_a_rebuild_converts_only_the_pages_an_edit_changed_and_matches_a_fresh_build(
@@ -569,3 +516,107 @@ def test_built_html_shows_hostile_content_as_text(
     ]
     assert "basics/quick-check/index.html" in shown
     assert "basics/two-ways-to-talk/index.html" in shown
+
+
+# --- serve (a real server on loopback, edited while it runs) ------------------------------
+
+
+class Output:
+    """What a running command prints, read line by line as it comes."""
+
+    def __init__(self, process: subprocess.Popen[str]) -> None:
+        self.lines: list[str] = []
+        self._changed = threading.Condition()
+        self._reader = threading.Thread(target=self._read, args=(process,), daemon=True)
+        self._reader.start()
+
+    def _read(self, process: subprocess.Popen[str]) -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            with self._changed:
+                self.lines.append(line)
+                self._changed.notify_all()
+
+    @property
+    def text(self) -> str:
+        return "".join(self.lines)
+
+    def wait_for(self, text: str, after: int = 0) -> int:
+        """Wait until a line from ``after`` on holds ``text``; returns the next line's index.
+
+        The limit only keeps a broken server from hanging the suite; it measures nothing.
+        """
+
+        def found() -> int | None:
+            return next(
+                (n + 1 for n in range(after, len(self.lines)) if text in self.lines[n]), None
+            )
+
+        with self._changed:
+            if not self._changed.wait_for(lambda: found() is not None, timeout=180):
+                pytest.fail(f"`course serve` never printed {text!r}:\n{self.text}")
+            line = found()
+            assert line is not None
+            return line
+
+
+def test_serve_reports_an_invalid_save_as_build_does_and_keeps_serving_the_last_good_site(
+    tmp_path: Path,
+) -> None:
+    project = copy_project(tmp_path / "project", FIXTURE_COURSE)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/basics/quick-check/"
+    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    command = [sys.executable, "-m", "builder", "serve", "--dev-addr", f"127.0.0.1:{port}"]
+    server = subprocess.Popen(
+        command,
+        cwd=project,
+        env=environment,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        output = Output(server)
+        seen = output.wait_for("Serving on")
+        good = urllib.request.urlopen(url).read()
+        assert b"quick-check" in good
+
+        # A save that breaks the content: the diagnostics and their count, as `build` prints.
+        duplicate = project / "content/01-basics/again.yml"
+        duplicate.write_text("kind: page\nid: welcome\ntitle: Again\nbody: Text.\n", "utf-8")
+        seen = output.wait_for("1 error(s), 0 warning(s)", after=seen)
+        built = subprocess.run(
+            [sys.executable, "-m", "builder", "build", "--site-dir", str(tmp_path / "site")],
+            cwd=project,
+            env=environment,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert built.returncode == 1
+        report = built.stderr.removeprefix("Checking and rendering the content...\n")
+        assert report.startswith("content/01-basics/welcome.yml:2:5: error[duplicate-id]")
+        assert report in output.text
+        assert urllib.request.urlopen(url).read() == good, "the last good site is served"
+
+        # A script that cannot be minified: the same, and still the last good site.
+        duplicate.unlink()
+        script = project / "templates/static/assets/quiz.js"
+        source = script.read_text(encoding="utf-8")
+        script.write_text(source + "\nlet notEs5 = 1;\n", encoding="utf-8")
+        seen = output.wait_for("error[asset-syntax]", after=seen)
+        seen = output.wait_for("1 error(s), 0 warning(s)", after=seen)
+        assert urllib.request.urlopen(url).read() == good
+
+        # Fixed: the site is built again, with the edit that came with the fix.
+        script.write_text(source, encoding="utf-8")
+        edit(project / "content/01-basics/quick-check.yml", "\ntitle: ", "\ntitle: Edited ")
+        output.wait_for("Reloading browsers", after=seen)
+        assert b"Edited " in urllib.request.urlopen(url).read()
+    finally:
+        server.terminate()
+        server.wait(timeout=60)

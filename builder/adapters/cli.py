@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from ..diagnostics import ContentError, Diagnostic, did_you_mean, display_path
+from ..diagnostics import ContentError, Diagnostic, did_you_mean, display_path, summary
 from ..handouts import PAPERS, HandoutError, Written, write_handouts, write_workshop
 from ..model import Module
 from ..pipeline import run_pipeline
@@ -54,10 +54,8 @@ def report(diagnostics: list[Diagnostic], style: str = "text") -> None:
             click.echo(diagnostic.format_github())
         else:
             click.echo(diagnostic.format(), err=True)
-    errors = sum(d.severity == "error" for d in diagnostics)
-    warnings = len(diagnostics) - errors
     if diagnostics:
-        click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
+        click.echo(summary(diagnostics), err=True)
 
 
 def fail(diagnostics: list[Diagnostic], style: str = "text") -> None:
@@ -99,7 +97,8 @@ def build(strict: bool, site_dir: Path | None, config_file: Path) -> None:
     plugin = typing.cast(CoursePlugin, config.plugins["course"])
     click.echo("Checking and rendering the content...", err=True)
     try:
-        result = plugin.run(config, strict=strict)
+        # `strict: true` of the plugin in mkdocs.yml holds here too, as under `mkdocs build`.
+        result = plugin.run(config, strict=strict or plugin.config.strict)
     except ContentError as exc:
         fail(exc.diagnostics)
     report(result.warnings)
@@ -132,14 +131,16 @@ def build(strict: bool, site_dir: Path | None, config_file: Path) -> None:
 def serve(dev_addr: str, config_file: Path) -> None:
     """Preview the site; editing content or templates rebuilds it and reloads the page."""
     from mkdocs.commands.serve import serve as mkdocs_serve
+    from mkdocs.exceptions import Abort
 
-    from .mkdocs_plugin import CourseBuildError
-
+    # Every build, the first one and each after an edit, prints its diagnostics and their count
+    # as `course build` does (the plugin's on_config); a failed rebuild leaves the last good
+    # site served.
     _quiet_mkdocs(logging.INFO)
     try:
         mkdocs_serve(str(config_file), dev_addr=dev_addr, livereload=True)
-    except CourseBuildError as exc:
-        fail(exc.diagnostics)
+    except Abort:  # the first build failed, and MkDocs has printed why: nothing to serve
+        sys.exit(1)
 
 
 @main.command()

@@ -12,11 +12,11 @@ from typing import Any
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from ..assets import minifies, minify
-from ..diagnostics import ContentError, Diagnostic
+from ..diagnostics import ContentError, Diagnostic, summary
 from ..pipeline import Result, run_pipeline
 from ..render import BYTECODE_CACHE
 from . import raw_html
@@ -31,14 +31,17 @@ class CourseConfig(Config):
     #: The site's own CSS and JavaScript are written to be read (comments say why); learners'
     #: browsers get them without comments and spaces. `false` copies them as they are.
     minify = opt.Type(bool, default=True)
+    #: Pages' HTML blocks go around MkDocs' Markdown, which only passes them through
+    #: (builder/adapters/raw_html.py): the same site, built faster. `false` converts every page
+    #: whole, to compare when a page looks wrong.
+    fast_html_blocks = opt.Type(bool, default=True)
 
 
 class CourseBuildError(PluginError):
-    """The content has problems; carries the diagnostics for whoever called MkDocs."""
+    """The content has problems: MkDocs prints them (and the count) as `course build` does."""
 
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
-        self.diagnostics = diagnostics
-        super().__init__("\n".join(d.format() for d in diagnostics))
+        super().__init__("\n".join([*(d.format() for d in diagnostics), summary(diagnostics)]))
 
 
 @dataclass(frozen=True)
@@ -65,23 +68,22 @@ def _part(path: str) -> str:
     return next((part for part in OTHER_PARTS if path.startswith(part)), "")
 
 
-def minify_assets(files: Files, config: Any) -> None:
-    """Replace the site's own scripts and stylesheets (``assets/``) by minified copies."""
-    own = Path(config.docs_dir).resolve()
-    for file in list(files):
-        if file.generated_by or not file.src_uri.startswith("assets/"):
-            continue
-        if not minifies(file.src_uri) or file.abs_src_path is None:
-            continue
-        if not Path(file.abs_src_path).resolve().is_relative_to(own):
-            continue  # the theme's own assets come minified already
-        text = Path(file.abs_src_path).read_text(encoding="utf-8")
-        try:
-            small = minify(file.abs_src_path, text)
-        except ContentError as exc:
-            raise CourseBuildError(exc.diagnostics) from None
-        files.remove(file)
-        files.append(File.generated(config, file.src_uri, content=small))
+def own_assets(docs_dir: Path) -> dict[str, str]:
+    """The site's own scripts and stylesheets (``assets/`` of docs_dir), minified, by path.
+
+    Read when the build starts, before MkDocs empties the site folder: a script that cannot be
+    minified stops the build there, and `course serve` goes on serving the last good site.
+    """
+    folder = docs_dir / "assets"
+    found: dict[str, str] = {}
+    for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+        if path.is_file() and minifies(path.name):
+            text = path.read_text(encoding="utf-8")
+            try:
+                found[path.relative_to(docs_dir).as_posix()] = minify(str(path), text)
+            except ContentError as exc:
+                raise CourseBuildError(exc.diagnostics) from None
+    return found
 
 
 class CoursePlugin(BasePlugin[CourseConfig]):
@@ -95,6 +97,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.setting = ""  # what else a conversion depends on, for the keys
         self.protected: dict[str, raw_html.Protected] = {}  # pages converted without HTML
         self.protecting = False
+        self.assets: dict[str, str] = {}  # the site's own scripts and styles, minified
 
     def _path(self, config: Any, value: str) -> Path:
         return Path(config.config_file_path).parent / value
@@ -112,15 +115,20 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         # Reproducible output: MkDocs dates sitemap.xml.gz by the build day unless this is set;
         # 0 means "no timestamp" in a gzip header. A value set by the caller wins.
         os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
-        if self.result is None:  # run by MkDocs itself (`mkdocs build`, `mkdocs serve`)
+        if self.result is None:  # run by MkDocs itself (`mkdocs build`, every `serve` build)
             try:
                 self.run(config, strict=self.config.strict)
             except ContentError as exc:
+                # Raised before MkDocs empties the site folder: `serve` keeps the last good site.
                 raise CourseBuildError(exc.diagnostics) from None
             assert self.result is not None
             for warning in self.result.warnings:
                 log.warning(warning.format())
+            if self.result.warnings:
+                log.info(summary(self.result.warnings))
         config.nav = [entry.to_mkdocs() for entry in self.result.rendered.nav]
+        if self.config.minify:
+            self.assets = own_assets(Path(config.docs_dir))
         return config
 
     def on_files(self, files: Files, /, *, config: Any) -> Files:
@@ -139,8 +147,11 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             files.append(File.generated(config, page.path, content=page.text, inclusion=inclusion))
         for path, text in self.result.rendered.data_files().items():
             files.append(File.generated(config, path, content=text))
-        if self.config.minify:
-            minify_assets(files, config)
+        for path, text in self.assets.items():
+            original = files.get_file_from_path(path)
+            if original is not None:
+                files.remove(original)
+            files.append(File.generated(config, path, content=text))
         # MkDocs has the pages now; the model and the rest need not stay in memory while it
         # builds (a smaller heap is a faster one for a large course).
         self.result = None
@@ -158,11 +169,16 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             following = page.next_page
             if following is not None and _part(page.file.src_uri) != _part(following.file.src_uri):
                 page.next_page = following.previous_page = None
-        self.protecting = raw_html.is_safe(config.markdown_extensions)
+        self.protecting = self.config.fast_html_blocks and raw_html.is_safe(
+            config.markdown_extensions
+        )
         if not self.protecting:
-            log.debug("a Markdown extension may change HTML blocks: pages converted whole")
+            log.debug("HTML blocks are not taken around MkDocs' Markdown: pages converted whole")
         return nav
 
+    # Last of all plugins: the others see (and may change) the page's own Markdown, never a
+    # stand-in, and the HTML blocks are taken from what they leave.
+    @event_priority(-100)
     def on_page_markdown(self, markdown: str, /, *, page: Any, config: Any, files: Files) -> str:
         key = (page.file.src_uri, self.setting, markdown)
         self.keys[page.file.src_uri] = key
@@ -176,12 +192,15 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.protected[page.file.src_uri] = protected
         return protected.markdown  # the HTML blocks go back in on_page_content
 
+    # First of all plugins: the others see the page's whole HTML, never a stand-in.
+    @event_priority(100)
     def on_page_content(self, html: str, /, *, page: Any, config: Any, files: Files) -> str:
         key = self.keys.pop(page.file.src_uri, None)
         known = self.reused.pop(page.file.src_uri, None)
         protected = self.protected.pop(page.file.src_uri, None)
         if protected is not None:
             html = protected.restore(html)
+            page.present_anchor_ids = protected.anchor_ids(page.present_anchor_ids)
         if known is not None:
             page.toc, page.present_anchor_ids = known.toc, known.anchors
             html = known.html
