@@ -11,7 +11,7 @@ from typing import Any
 
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
@@ -220,4 +220,25 @@ class CoursePlugin(BasePlugin[CourseConfig]):
     def on_serve(self, server: Any, /, *, config: Any, builder: Any) -> Any:
         server.watch(str(self._path(config, self.config.content_dir)))
         server.watch(str(self._path(config, self.config.templates_dir).parent))
+        server.builder = keep_last_good_site(server.builder)
         return server
+
+
+def keep_last_good_site(rebuild: Any) -> Any:
+    """Wrap `mkdocs serve`'s rebuild so that refused content leaves the last good site served.
+
+    MkDocs treats a failed rebuild as a broken site: every request then waits until a build
+    succeeds ("the server will appear stuck"). Our errors stop a build in on_config, before MkDocs
+    touches the site folder, so the last good site is whole: say so and let it be served. Any
+    other failure (a template error halfway through the pages) keeps MkDocs' behaviour.
+    """
+
+    def rebuild_or_keep() -> None:
+        try:
+            rebuild()
+        except Abort as exc:
+            if not isinstance(exc.__context__, CourseBuildError):
+                raise
+            log.warning("The site was not rebuilt; serving the last good site until this is fixed.")
+
+    return rebuild_or_keep
