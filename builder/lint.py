@@ -76,13 +76,11 @@ def _answer_cues(loaded: Loaded, item: Item) -> list[Diagnostic]:
             *_quiz_length_cue(loaded, item),
             *_quiz_position_cue(loaded, item),
             *_few_options(loaded, item),
-            *_order_dependent_options(loaded, item),
+            *_order_dependent(loaded, item),
         ]
     if isinstance(item, Case):
-        return [*_case_cues(loaded, item), *_order_dependent_choices(loaded, item)]
-    if isinstance(item, Drill):
-        return [*_order_dependent_statements(loaded, item)]
-    return []
+        return [*_case_cues(loaded, item), *_order_dependent(loaded, item)]
+    return _order_dependent(loaded, item)  # a drill's statements; other kinds have no lists
 
 
 def far_off(stated: int, computed: int) -> bool:
@@ -371,70 +369,74 @@ def order_dependent_phrase(text: str, prompt: str | None = None) -> str | None:
     return None
 
 
-def _order_dependent_options(loaded: Loaded, quiz: Quiz) -> list[Diagnostic]:
-    out: list[Diagnostic] = []
-    for i, question in enumerate(quiz.questions):
-        if not question.shuffle:
-            continue
-        for j, option in enumerate(question.options):
-            phrase = order_dependent_phrase(option.text, question.prompt)
-            if phrase is None:
-                continue
-            out.append(
-                Diagnostic(
-                    "order-dependent-option",
-                    f'option `{option.id}` of question `{question.id}` says "{phrase}", but '
-                    "each learner sees the options in another order",
-                    loaded.position(("questions", i, "options", j, "text")),
+@dataclass(frozen=True)
+class Shuffled:
+    """A list each learner sees in an order of their own, named as a diagnostic names it."""
+
+    thing: str  # "option", "choice", "statement"
+    owner: str  # "question `q1`"
+    path: PathKey  # where the list is, in its file
+    entries: Sequence[tuple[str, str]]  # each entry's id and text
+    context: str | None  # what the entries answer (None: a drill statement stands alone)
+    hint: str
+
+
+def shuffled_lists(item: Item) -> Iterable[Shuffled]:
+    """The lists of a quiz, case or drill that are shuffled (not pinned by `shuffle: false`)."""
+    keep = "keep the {} in the order the words point at"
+    if isinstance(item, Quiz):
+        for i, question in enumerate(item.questions):
+            if question.shuffle:
+                yield Shuffled(
+                    "option",
+                    f"question `{question.id}`",
+                    ("questions", i, "options"),
+                    [(option.id, option.text) for option in question.options],
+                    question.prompt,
                     "reword it to say what it covers, or add `shuffle: false` to the question "
-                    "and keep the options in the order the words point at",
-                    "warning",
+                    f"and {keep.format('options')}",
                 )
-            )
-    return out
+    elif isinstance(item, Case):
+        for i, step in enumerate(item.steps):
+            if step.shuffle:
+                yield Shuffled(
+                    "choice",
+                    f"step `{step.id}`",
+                    ("steps", i, "choices"),
+                    [(choice.id, choice.text) for choice in step.choices],
+                    f"{step.text}\n{step.prompt or ''}",
+                    "reword it to say what it covers, or add `shuffle: false` to the step and "
+                    f"{keep.format('choices')}",
+                )
+    elif isinstance(item, Drill) and item.shuffle:
+        yield Shuffled(
+            "statement",
+            f"drill `{item.id}`",
+            ("statements",),
+            [(statement.id, statement.text) for statement in item.statements],
+            None,
+            "reword it to stand on its own, or add `shuffle: false` to the drill",
+        )
 
 
-def _order_dependent_choices(loaded: Loaded, case: Case) -> list[Diagnostic]:
+def _order_dependent(loaded: Loaded, item: Item) -> list[Diagnostic]:
+    """Entries that point at others by place ("both of the above"), in lists that are shuffled."""
     out: list[Diagnostic] = []
-    for i, step in enumerate(case.steps):
-        if not step.shuffle:
-            continue
-        for j, choice in enumerate(step.choices):
-            phrase = order_dependent_phrase(choice.text, f"{step.text}\n{step.prompt or ''}")
+    for shuffled in shuffled_lists(item):
+        for j, (entry, text) in enumerate(shuffled.entries):
+            phrase = order_dependent_phrase(text, shuffled.context)
             if phrase is None:
                 continue
             out.append(
                 Diagnostic(
                     "order-dependent-option",
-                    f'choice `{choice.id}` of step `{step.id}` says "{phrase}", but each '
-                    "learner sees the choices in another order",
-                    loaded.position(("steps", i, "choices", j, "text")),
-                    "reword it to say what it covers, or add `shuffle: false` to the step and "
-                    "keep the choices in the order the words point at",
+                    f'{shuffled.thing} `{entry}` of {shuffled.owner} says "{phrase}", but each '
+                    f"learner sees the {shuffled.thing}s in another order",
+                    loaded.position((*shuffled.path, j, "text")),
+                    shuffled.hint,
                     "warning",
                 )
             )
-    return out
-
-
-def _order_dependent_statements(loaded: Loaded, drill: Drill) -> list[Diagnostic]:
-    if not drill.shuffle:
-        return []
-    out: list[Diagnostic] = []
-    for i, statement in enumerate(drill.statements):
-        phrase = order_dependent_phrase(statement.text)
-        if phrase is None:
-            continue
-        out.append(
-            Diagnostic(
-                "order-dependent-option",
-                f'statement `{statement.id}` of drill `{drill.id}` says "{phrase}", but each '
-                "learner sees the statements in another order",
-                loaded.position(("statements", i, "text")),
-                "reword it to stand on its own, or add `shuffle: false` to the drill",
-                "warning",
-            )
-        )
     return out
 
 
