@@ -130,16 +130,24 @@ def dry_run(target: str) -> str:
     return run.stdout
 
 
-def test_make_unit_runs_the_checks_and_the_tests_without_a_browser_sudo_or_npm() -> None:
+def test_make_unit_runs_the_linters_and_the_tests_without_a_browser_or_sudo() -> None:
     commands = dry_run("unit")
-    for check in ("/ruff check", "/ruff format --check", "/mypy", "-m 'not browser'"):
+    for check in ("/ruff check", "/ruff format --check", "/mypy", "/eslint ", "-m 'not browser'"):
         assert check in commands, f"make unit does not run {check}"
-    for needs in ("sudo", "apt-get", "npm ci", "/etc/chromium"):
+    for needs in ("sudo", "apt-get", "/etc/chromium"):
         assert needs not in commands, f"make unit needs {needs}"
 
 
-def test_make_test_still_installs_the_browser_and_runs_every_test() -> None:
+def test_make_test_also_installs_the_browser_and_runs_every_test() -> None:
     commands = dry_run("test")
-    assert "apt-get install" in commands
-    assert "npm ci" in commands
+    for check in ("/eslint ", "apt-get install", "npm ci"):
+        assert check in commands, f"make test does not run {check}"
     assert "not browser" not in commands
+
+
+def test_pre_commit_lints_the_scripts_as_make_does() -> None:
+    config = load(ROOT / ".pre-commit-config.yaml")
+    hooks = {hook["id"]: hook for repo in config["repos"] for hook in repo["hooks"]}
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "--config .ci/eslint.config.mjs" in hooks["eslint"]["entry"]
+    assert "--config .ci/eslint.config.mjs" in makefile

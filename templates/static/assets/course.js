@@ -139,7 +139,7 @@
     try {
       raw = JSON.parse(localStorage.getItem(KEY));
     } catch (error) {
-      raw = null;
+      /* not JSON: as if nothing were stored */
     }
     var result = check(raw, false).progress || fresh();
     if (!isObject(raw) || raw.seed !== result.seed) {

@@ -61,7 +61,7 @@
       JSON.parse(text);
       return text;
     } catch (error) {
-      throw new Error("the code is damaged or cut short (copy all of it, from CQ1. to the end)");
+      throw new Error("the code is damaged or cut short (copy all of it, from CQ1. to the end)", { cause: error });
     }
   }
 
@@ -150,7 +150,7 @@
     function add(name, text) {
       if (imported.length >= MAX_RESULTS) throw new Error("the dashboard holds " + MAX_RESULTS + " results at most");
       var data;
-      try { data = JSON.parse(text); } catch (error) { throw new Error("it is not valid JSON"); }
+      try { data = JSON.parse(text); } catch (error) { throw new Error("it is not valid JSON", { cause: error }); }
       var answers = check(data, course, questions);
       var key = hash(JSON.stringify(data));
       imported.forEach(function (other, i) {
@@ -354,7 +354,7 @@
         questions = indexCourse(course);
         controls.forEach(function (c) { c.disabled = false; });
         var saved = [];
-        try { saved = JSON.parse(sessionStorage.getItem(STORE)) || []; } catch (error) { saved = []; }
+        try { saved = JSON.parse(sessionStorage.getItem(STORE)) || []; } catch (error) { /* not JSON: nothing kept */ }
         if (Array.isArray(saved) && saved.length) {
           saved.forEach(function (entry) {
             try { add(String(entry[0]), String(entry[1])); } catch (error) { /* dropped: no longer valid */ }
