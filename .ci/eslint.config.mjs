@@ -5,8 +5,9 @@
 // syntax stays ES5 (var, function; no let, const, arrows or classes) even where the browsers
 // that run them know more. The runtime they use is newer (Promise, fetch, URL, WeakMap), so
 // the built-in objects are those of ES2017. Each script is a plain script wrapped in a
-// function with "use strict", and they reach each other through `window` (window.cqCourse,
-// window.cqHooks), so the only shared globals are the two that Material for MkDocs defines.
+// function with "use strict". They reach each other, and what Material for MkDocs defines
+// (document$, __md_scope), through `window` (window.cqCourse, window.cqHooks, window.document$),
+// so that a script never fails on a global that is not there: no shared global is declared.
 import js from "@eslint/js";
 import globals from "globals";
 
@@ -16,12 +17,7 @@ export default [
     languageOptions: {
       ecmaVersion: 5,
       sourceType: "script",
-      globals: {
-        ...globals.es2017,
-        ...globals.browser,
-        document$: "readonly", // Material: an observable of each page view (instant navigation)
-        __md_scope: "readonly", // Material: the URL of the site's root
-      },
+      globals: { ...globals.es2017, ...globals.browser },
     },
     linterOptions: { reportUnusedDisableDirectives: "error" },
     rules: {
