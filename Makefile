@@ -2,7 +2,8 @@
 # second `make test` only runs the checks. CI runs `make test` too (.ci/run).
 #
 #   make site       install the project into .venv and build the site into site/
-#   make test       install the test tools (Chromium, axe-core), run ruff, mypy and pytest
+#   make unit       ruff, mypy, ESLint and every test but the browser tests: no sudo, no Chromium
+#   make test       install the test tools (Chromium, axe-core), run the linters and all of pytest
 #   make serve      preview the site with live reload
 #   make handouts   print the trainer handouts (guides, role-play cards) as PDFs into handouts/
 #   make bench      run the benchmarks
@@ -11,8 +12,9 @@
 #   make clean      remove the built site, test output and caches
 #   make distclean  also remove .venv and .ci/node_modules
 #
-# Each check also runs alone (make ruff, make format, make mypy, make pytest). Extra pytest
-# arguments go in PYTEST_ARGS, e.g. make pytest PYTEST_ARGS='-k axe --headed'.
+# Each check also runs alone (make ruff, make format, make mypy, make lint-js, make pytest,
+# and make pytest-unit for the tests without a browser). Extra pytest arguments go in PYTEST_ARGS, e.g.
+# make pytest PYTEST_ARGS='-k axe --headed'.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -23,7 +25,8 @@ MAKEFLAGS += --no-print-directory
 VENV := .venv
 BIN := $(VENV)/bin
 AXE := .ci/node_modules/axe-core/axe.min.js
-AXE_STAMP := .ci/node_modules/.installed
+ESLINT := .ci/node_modules/.bin/eslint
+NODE_STAMP := .ci/node_modules/.installed
 POLICY := /etc/chromium/policies/managed/offline-tests.json
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 PYTEST_ARGS ?=
@@ -45,7 +48,8 @@ fi
 endef
 
 .PHONY: help venv install install-test site serve handouts bench bench-assessment system-deps \
-	chromium-policy axe test ruff format mypy pytest originality clean distclean
+	chromium-policy node-tools unit test ruff format mypy lint-js pytest pytest-unit originality \
+	clean distclean
 
 help:
 	@sed -n 's/^#   //p' $(firstword $(MAKEFILE_LIST))
@@ -113,19 +117,26 @@ chromium-policy:
 		echo '{"AlternateErrorPagesEnabled": false}' | $(SUDO) tee $(POLICY) >/dev/null
 	fi
 
-axe:
-	@if [ -f $(AXE) ] && [ $(AXE_STAMP) -nt .ci/package-lock.json ] \
-			&& [ $(AXE_STAMP) -nt .ci/package.json ]; then
-		echo "==> axe-core: already installed in .ci/node_modules"
+# The JavaScript test tools, pinned in .ci/package-lock.json: axe-core (the accessibility
+# checks of the browser tests) and ESLint (make lint-js). npm needs no sudo.
+node-tools:
+	@if [ -f $(AXE) ] && [ -x $(ESLINT) ] && [ $(NODE_STAMP) -nt .ci/package-lock.json ] \
+			&& [ $(NODE_STAMP) -nt .ci/package.json ]; then
+		echo "==> axe-core, ESLint: already installed in .ci/node_modules"
 	else
 		echo "==> npm ci --prefix .ci"
 		npm ci --prefix .ci --no-audit --no-fund
-		touch $(AXE_STAMP)
+		touch $(NODE_STAMP)
 	fi
 
 # Every check runs even when an earlier one fails (--keep-going); make fails if any did.
+# `unit` needs neither sudo nor a browser: it is the check to run before each commit.
+unit:
+	@$(MAKE) --keep-going ruff format mypy lint-js pytest-unit
+	echo "==> make unit: all checks passed (browser tests not run: make test runs them)"
+
 test:
-	@$(MAKE) --keep-going ruff format mypy pytest
+	@$(MAKE) --keep-going ruff format mypy lint-js pytest
 	echo "==> make test: all checks passed"
 
 ruff: install-test
@@ -140,16 +151,30 @@ mypy: install-test
 	@echo "==> mypy"
 	$(BIN)/mypy
 
-# The tests run in a network namespace with only a loopback interface when the machine
-# allows one, so nothing in them can reach the network even by mistake.
-pytest: install-test system-deps chromium-policy axe
-	@if unshare -n true 2>/dev/null; then
-		echo "==> pytest$(if $(PYTEST_ARGS), $(PYTEST_ARGS)) (in a loopback-only network namespace)"
-		unshare -n -- bash -c 'ip link set lo up && exec "$$0" "$$@"' $(BIN)/pytest $(PYTEST_ARGS)
-	else
-		echo "==> pytest$(if $(PYTEST_ARGS), $(PYTEST_ARGS)) (on the normal network: unshare -n is not permitted here)"
-		$(BIN)/pytest $(PYTEST_ARGS)
-	fi
+# The site's own scripts are ES5 for browsers (.ci/eslint.config.mjs says why).
+lint-js: node-tools
+	@echo "==> eslint templates/static/assets"
+	$(ESLINT) --config .ci/eslint.config.mjs --max-warnings 0 templates/static/assets
+
+# $(call pytest,ARGS): the tests run in a network namespace with only a loopback interface
+# when the machine allows one (and has iproute2), so nothing in them can reach the network
+# even by mistake.
+define pytest
+if unshare -n true 2>/dev/null && command -v ip >/dev/null; then
+	echo "==> pytest$(if $(1), $(1)) (in a loopback-only network namespace)"
+	unshare -n -- bash -c 'ip link set lo up && exec "$$0" "$$@"' $(BIN)/pytest $(1)
+else
+	echo "==> pytest$(if $(1), $(1)) (on the normal network: no unshare -n or no ip here)"
+	$(BIN)/pytest $(1)
+fi
+endef
+
+pytest: install-test system-deps chromium-policy node-tools
+	@$(call pytest,$(PYTEST_ARGS))
+
+# Everything but the browser tests, so none of Chromium, its policy or axe-core is needed.
+pytest-unit: install-test
+	@$(call pytest,-m 'not browser'$(if $(PYTEST_ARGS), $(PYTEST_ARGS)))
 
 # The originality check on its own (it also runs in `make test`): content, templates and docs
 # share no run of 9 words with the source articles.

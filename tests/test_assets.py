@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -33,7 +34,7 @@ def test_minified_scripts_still_run_and_keep_their_behaviour(tmp_path: Path) -> 
     """The shuffle of course.js, minified and run by Node, gives what the source gives."""
     source = (ROOT / "templates" / "static" / "assets" / "course.js").read_text(encoding="utf-8")
     harness = """
-    var window = {}; var location = {href: "http://127.0.0.1/"};
+    var window = {__md_scope: new URL("http://127.0.0.1/")};
     var document = {readyState: "complete", querySelector: function () { return null; }};
     var localStorage = {getItem: function () { return null; }, setItem: function () {}};
     var crypto = {getRandomValues: function (a) { a[0] = 1; a[1] = 2; return a; }};
@@ -72,3 +73,18 @@ def test_a_script_that_is_not_es5_is_a_diagnostic_naming_the_file() -> None:
     assert problem.code == "asset-syntax"
     assert problem.format().startswith("templates/static/assets/new.js:1:1: error[asset-syntax]")
     assert "ES5" in (problem.hint or "")
+
+
+def test_the_start_up_is_written_once_in_course_js() -> None:
+    """Following Material's page views (`document$`, the document's loading, its root) is
+    course.js's job alone; every other script is a hook of it, trainer pages' too."""
+    scripts = [p for p in OWN_ASSETS if p.suffix == ".js"]
+    starting = [
+        p.name
+        for p in scripts
+        if re.search(r"document\$|DOMContentLoaded|__md_scope", p.read_text(encoding="utf-8"))
+    ]
+    assert starting == ["course.js"]
+    register = "window.cqHooks = window.cqHooks || {}"
+    hooks = [p.name for p in scripts if register in p.read_text(encoding="utf-8")]
+    assert hooks == [p.name for p in scripts if p.name != "course.js"]

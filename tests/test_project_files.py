@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -119,3 +120,34 @@ def test_no_diagnostic_tells_a_contributor_to_rename_an_id() -> None:
     hints = [line for p in golden.glob("*.txt") for line in p.read_text().splitlines()]
     assert any("duplicate-id" in line for line in hints)
     assert [line for line in hints if "hint:" in line and "rename" in line] == []
+
+
+def dry_run(target: str) -> str:
+    """What ``make TARGET`` would run (``make -n``: recipes printed, none executed)."""
+    run = subprocess.run(
+        ["make", "-n", target], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    return run.stdout
+
+
+def test_make_unit_runs_the_linters_and_the_tests_without_a_browser_or_sudo() -> None:
+    commands = dry_run("unit")
+    for check in ("/ruff check", "/ruff format --check", "/mypy", "/eslint ", "-m 'not browser'"):
+        assert check in commands, f"make unit does not run {check}"
+    for needs in ("sudo", "apt-get", "/etc/chromium"):
+        assert needs not in commands, f"make unit needs {needs}"
+
+
+def test_make_test_also_installs_the_browser_and_runs_every_test() -> None:
+    commands = dry_run("test")
+    for check in ("/eslint ", "apt-get install", "npm ci"):
+        assert check in commands, f"make test does not run {check}"
+    assert "not browser" not in commands
+
+
+def test_pre_commit_lints_the_scripts_as_make_does() -> None:
+    config = load(ROOT / ".pre-commit-config.yaml")
+    hooks = {hook["id"]: hook for repo in config["repos"] for hook in repo["hooks"]}
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "--config .ci/eslint.config.mjs" in hooks["eslint"]["entry"]
+    assert "--config .ci/eslint.config.mjs" in makefile

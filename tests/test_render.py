@@ -149,7 +149,7 @@ def test_no_page_contains_a_raw_script_tag(rendered: Rendered) -> None:
     templates/overrides/main.html.)"""
     trainer_script = re.compile(
         r'<script src="[./]*assets/'
-        r'(trainer|dashboard|quiz|drill|case|marks|assessment|progress|roleplay)\.js"></script>'
+        r'(course|trainer|dashboard|quiz|drill|case|marks|assessment|progress|roleplay)\.js"></script>'
     )
     offenders = [
         p.path

@@ -119,13 +119,13 @@ def test_every_trainer_page_is_labelled_and_kept_out_of_the_site_search(site: Re
 def test_trainer_pages_load_the_trainer_assets_by_urls_that_resolve(site: Rendered) -> None:
     for path, text in trainer_pages(site).items():
         (css,) = re.findall(r'<link rel="stylesheet" href="([^"]+)">', text)
-        (js,) = re.findall(r'<script src="([^"]+)"></script>', text)
+        core, js = re.findall(r'<script src="([^"]+)"></script>', text)
         script = "dashboard.js" if path == "trainer/dashboard.md" else "trainer.js"
-        for url, name in ((css, "trainer.css"), (js, script)):
+        for url, name in ((css, "trainer.css"), (core, "course.js"), (js, script)):
             resolved = posixpath.normpath(posixpath.join(url_of(path), url))
             assert resolved == f"assets/{name}", path
             assert (STATIC / resolved).is_file()
-        assert "\ncourse_script: false\n" in text, "trainer pages do without the learner's script"
+        assert "\ncourse_script: false\n" in text, "the theme adds neither course.js nor course.css"
 
 
 def test_learner_pages_never_load_the_trainer_assets(site: Rendered) -> None:
@@ -380,8 +380,9 @@ def test_hostile_text_in_content_is_escaped_on_every_trainer_page(tiny: Rendered
     assert trainer, "the fixture course has trainer pages"
     for path, text in trainer.items():
         scripts = re.findall(r"<\s*script[^>]*>", text, re.I)
-        assert len(scripts) == 1, path
-        assert re.fullmatch(r'<script src="(\.\./)+assets/(trainer|dashboard)\.js">', scripts[0]), (
+        assert len(scripts) == 2, path
+        assert re.fullmatch(r'<script src="(\.\./)+assets/course\.js">', scripts[0]), path
+        assert re.fullmatch(r'<script src="(\.\./)+assets/(trainer|dashboard)\.js">', scripts[1]), (
             path
         )
         assert "<script>alert" not in text, path

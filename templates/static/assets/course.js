@@ -8,7 +8,8 @@
  * This core keeps progress, draws the learner's order, keeps reflections and marks what is done.
  * Each kind of page loads what else it needs: quiz.js (quizzes, drills, role plays), drill.js,
  * case.js, roleplay.js, marks.js (module overviews), and on top assessment.js (graded quizzes) or
- * progress.js (the progress page). Each registers a hook in
+ * progress.js (the progress page). Trainer pages load it too, for its start-up and helpers, with
+ * trainer.js or dashboard.js as their hook (and without course.css). Each registers a hook in
  * `window.cqHooks`; the core runs every hook once per page view, in the order the scripts ran,
  * whichever arrives first, and hands it the API below (`window.cqCourse`).
  *
@@ -23,7 +24,8 @@
   if (window.cqCourse) return;
 
   var VERSION = 1;
-  var root = typeof __md_scope !== "undefined" ? __md_scope : new URL("/", location.href);
+  /* The site's root: Material's, or else the folder above assets/, where this script is. */
+  var root = window.__md_scope || new URL("..", document.currentScript.src);
   var KEY = "cq-progress-v" + VERSION + ":" + root.pathname;
   var ID = /^[a-z0-9]+(-[a-z0-9]+)*(\/[a-z0-9]+(-[a-z0-9]+)*)?$/;
   /* A page of this site, relative to its root: no scheme, no leading slash, no "..". */
@@ -139,7 +141,7 @@
     try {
       raw = JSON.parse(localStorage.getItem(KEY));
     } catch (error) {
-      raw = null;
+      /* not JSON: as if nothing were stored */
     }
     var result = check(raw, false).progress || fresh();
     if (!isObject(raw) || raw.seed !== result.seed) {
@@ -314,6 +316,7 @@
     arrange: arrange,
     focusOn: focusOn,
     map: map,
+    isObject: isObject,
     fresh: fresh,
     check: check,
     load: load,
@@ -360,11 +363,11 @@
   /* On a full page load the tag runs before Material's bundle defines `document$`: wait for
      the document first. Reached by instant navigation, `document$` replays the current page. */
   function start() {
-    if (typeof document$ !== "undefined") document$.subscribe(init);
+    if (window.document$) window.document$.subscribe(init);
     else init();
   }
 
-  if (typeof document$ === "undefined" && document.readyState === "loading") {
+  if (!window.document$ && document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
   } else {
     start();

@@ -1,9 +1,9 @@
 /* The group debrief dashboard (trainer/dashboard/): import learners' results, check them
  * against course.json, and show the group: per question, the confusion matrix, the most missed.
  *
- * Loaded by the dashboard page's own <script> tag, so no other page downloads it; with instant
- * navigation Material runs the tag again on each visit, and the flag below keeps one copy,
- * which initialises each page view from `document$` (idempotently, per element). Like the
+ * Loaded by the dashboard page's own <script> tag, so no other page downloads it; runs as a hook
+ * of course.js, which trainer pages load for its start-up and helpers (see there), so it is set
+ * up on every page view, instant navigation included (idempotently, per element). Like the
  * other scripts it writes no markup of its own: it fills and clones what the templates
  * rendered, including each module's rows, fetched from this site when results need them.
  * Nothing is sent anywhere; imported results stay in this tab.
@@ -11,24 +11,23 @@
 (function () {
   "use strict";
 
-  if (window.cqDashboard) return;
-  window.cqDashboard = true;
+  var hooks = (window.cqHooks = window.cqHooks || {});
+  if (hooks.dashboard) return;
+  var all, isObject, root;
+  hooks.dashboard = function (cq, main) {
+    all = cq.all;
+    isObject = cq.isObject;
+    root = cq.root;
+    all(main, ".cq-dashboard:not([" + READY + "])").forEach(function (board) {
+      board.setAttribute(READY, "");
+      setupDashboard(board);
+    });
+  };
 
-  var script = document.currentScript;
-  var root = typeof __md_scope !== "undefined" ? __md_scope
-    : new URL("..", script ? script.src : location.href);
   var READY = "data-cq-dashboard";
   var MAX_BYTES = 1024 * 1024;
   var MAX_RESULTS = 500;
   var MOST_MISSED = 5;
-
-  function all(scope, selector) {
-    return Array.prototype.slice.call(scope.querySelectorAll(selector));
-  }
-
-  function isObject(value) {
-    return value !== null && typeof value === "object" && !Array.isArray(value);
-  }
 
   function percent(part, whole) {
     return part + " of " + whole + " (" + Math.round((100 * part) / whole) + "%)";
@@ -61,7 +60,7 @@
       JSON.parse(text);
       return text;
     } catch (error) {
-      throw new Error("the code is damaged or cut short (copy all of it, from CQ1. to the end)");
+      throw new Error("the code is damaged or cut short (copy all of it, from CQ1. to the end)", { cause: error });
     }
   }
 
@@ -150,7 +149,7 @@
     function add(name, text) {
       if (imported.length >= MAX_RESULTS) throw new Error("the dashboard holds " + MAX_RESULTS + " results at most");
       var data;
-      try { data = JSON.parse(text); } catch (error) { throw new Error("it is not valid JSON"); }
+      try { data = JSON.parse(text); } catch (error) { throw new Error("it is not valid JSON", { cause: error }); }
       var answers = check(data, course, questions);
       var key = hash(JSON.stringify(data));
       imported.forEach(function (other, i) {
@@ -354,7 +353,7 @@
         questions = indexCourse(course);
         controls.forEach(function (c) { c.disabled = false; });
         var saved = [];
-        try { saved = JSON.parse(sessionStorage.getItem(STORE)) || []; } catch (error) { saved = []; }
+        try { saved = JSON.parse(sessionStorage.getItem(STORE)) || []; } catch (error) { /* not JSON: nothing kept */ }
         if (Array.isArray(saved) && saved.length) {
           saved.forEach(function (entry) {
             try { add(String(entry[0]), String(entry[1])); } catch (error) { /* dropped: no longer valid */ }
@@ -392,23 +391,5 @@
     });
   }
 
-  function init() {
-    var main = document.querySelector(".md-content") || document.body;
-    all(main, ".cq-dashboard:not([" + READY + "])").forEach(function (board) {
-      board.setAttribute(READY, "");
-      setupDashboard(board);
-    });
-  }
-
-  /* As in trainer.js: on a full load the tag runs before Material defines `document$`. */
-  function start() {
-    if (typeof document$ !== "undefined") document$.subscribe(init);
-    else init();
-  }
-
-  if (typeof document$ === "undefined" && document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
-  } else {
-    start();
-  }
+  if (window.cqCourse) window.cqCourse.runHooks();
 })();

@@ -1,23 +1,28 @@
 /* Trainer pages only: the projector view and print buttons (the dashboard has dashboard.js).
  *
- * Loaded by the trainer pages' own <script> tag, so learner pages never download it. With
- * instant navigation Material runs the tag again on every trainer page: the flag below keeps
- * one copy, which initialises each page view from `document$` (idempotently, per element).
+ * Loaded by the trainer pages' own <script> tag, so learner pages never download it; runs as a
+ * hook of course.js, which trainer pages load for its start-up and helpers (see there), so it
+ * is set up on every page view, instant navigation included (idempotently, per element).
  * Like course.js it writes no markup of its own: it shows, hides, fills and clones what the
  * templates rendered. Nothing is sent anywhere.
  */
 (function () {
   "use strict";
 
-  if (window.cqTrainer) return;
-  window.cqTrainer = true;
+  var hooks = (window.cqHooks = window.cqHooks || {});
+  if (hooks.trainer) return;
+  var all;
+  hooks.trainer = function (cq, main) {
+    all = cq.all;
+    once(main, ".cq-projector", setupProjector);
+    once(main, ".cq-print-page", function (button) {
+      button.parentNode.hidden = false;
+      button.addEventListener("click", function () { window.print(); });
+    });
+  };
 
   var READY = "data-cq-trainer";
   var controllers = new WeakMap();
-
-  function all(scope, selector) {
-    return Array.prototype.slice.call(scope.querySelectorAll(selector));
-  }
 
   /* ---- projector: slides, lines built one by one, reveals, branching ---- */
 
@@ -145,25 +150,5 @@
     });
   }
 
-  function init() {
-    var main = document.querySelector(".md-content") || document.body;
-    once(main, ".cq-projector", setupProjector);
-    once(main, ".cq-print-page", function (button) {
-      button.parentNode.hidden = false;
-      button.addEventListener("click", function () { window.print(); });
-    });
-  }
-
-  /* The tag sits in the page content, so on a full page load it runs before Material's
-     bundle defines `document$`: wait for the document, then follow every page view. */
-  function start() {
-    if (typeof document$ !== "undefined") document$.subscribe(init);
-    else init();
-  }
-
-  if (typeof document$ === "undefined" && document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
-  } else {
-    start();
-  }
+  if (window.cqCourse) window.cqCourse.runHooks();
 })();
