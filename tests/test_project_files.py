@@ -47,7 +47,8 @@ def test_the_pull_request_workflow_runs_the_same_make_test_as_contributors() -> 
     workflow = load(WORKFLOWS / "ci.yml")
     assert "pull_request" in workflow.get("on", workflow.get(True))
     lines = run_lines(workflow)
-    assert "make test" in lines
+    assert ".ci/run" in lines, "CI has one entry point, .ci/run"
+    assert "make test </dev/null" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert any(line.startswith(".venv/bin/course validate --format github") for line in lines)
     uploads = [
         step
@@ -57,6 +58,31 @@ def test_the_pull_request_workflow_runs_the_same_make_test_as_contributors() -> 
     ]
     assert uploads, "the built site is uploaded as an artifact"
     assert uploads[0]["with"]["path"] == "site/"
+
+
+def test_the_tests_run_on_every_supported_python() -> None:
+    """From the oldest Python that pyproject.toml accepts to the newest in the matrix."""
+    workflow = load(WORKFLOWS / "ci.yml")
+    matrix = workflow["jobs"]["test"]["strategy"]["matrix"]["python-version"]
+    assert ".ci/run" in run_lines({"jobs": {"test": workflow["jobs"]["test"]}})
+    oldest = re.search(
+        r'requires-python = ">=(3\.\d+)"', (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    )
+    assert oldest, "pyproject.toml states the oldest Python it supports"
+    minors = sorted(int(version.split(".")[1]) for version in matrix)
+    assert minors[0] == int(oldest.group(1).split(".")[1])
+    assert minors == list(range(minors[0], minors[-1] + 1)), "no Python left out in between"
+    assert minors[-1] >= 13
+
+
+def test_every_action_is_pinned_by_commit_with_its_release_named() -> None:
+    """A tag can be moved to other code; a commit cannot. The comment says which release it is."""
+    for path in WORKFLOWS.glob("*.yml"):
+        text = path.read_text(encoding="utf-8")
+        for use in re.findall(r"^\s*(?:-\s+)?uses:\s*(.+)$", text, re.MULTILINE):
+            assert re.fullmatch(r"[\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+(\.\d+)*", use), (
+                f"{path.name}: `{use}` is not pinned as `owner/name@<commit> # vX.Y.Z`"
+            )
 
 
 def test_the_pages_workflow_builds_with_make_site_from_main() -> None:
