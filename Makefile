@@ -8,8 +8,9 @@
 #   make bench      run the benchmarks
 #   make bench-assessment  how the built assessment resists guessing (Chromium)
 #   make originality  check that no 9 words in a row are copied from the source articles
+#   make properdocs  build the site with MkDocs and with ProperDocs (own venv) and compare
 #   make clean      remove the built site, test output and caches
-#   make distclean  also remove .venv and .ci/node_modules
+#   make distclean  also remove .venv, .venv-properdocs and .ci/node_modules
 #
 # Each check also runs alone (make ruff, make format, make mypy, make pytest). Extra pytest
 # arguments go in PYTEST_ARGS, e.g. make pytest PYTEST_ARGS='-k axe --headed'.
@@ -89,6 +90,27 @@ bench-assessment: install system-deps chromium-policy
 	@echo "==> $(BIN)/python bench/assessment.py"
 	$(BIN)/python bench/assessment.py
 
+# ProperDocs, the maintained fork of MkDocs 1.6, builds the same site (docs/platform.md). It gets
+# a virtual environment of its own, so .venv never holds two engines. Extra arguments for
+# bench/properdocs_compare.py go in PROPERDOCS_ARGS, e.g. PROPERDOCS_ARGS='--keep /tmp/sites'.
+PD_VENV := .venv-properdocs
+PROPERDOCS_ARGS ?=
+.PHONY: properdocs
+properdocs:
+	@if [ ! -x $(PD_VENV)/bin/python ]; then
+		echo "==> python3 -m venv $(PD_VENV)"
+		python3 -m venv $(PD_VENV)
+	fi
+	if [ $(PD_VENV)/.installed -nt pyproject.toml ] && [ $(PD_VENV)/.installed -nt constraints.txt ]; then
+		echo "==> pip install -e '.[properdocs]': up to date in $(PD_VENV)"
+	else
+		echo "==> $(PD_VENV)/bin/pip install -c constraints.txt -e '.[properdocs]'"
+		$(PD_VENV)/bin/pip install --quiet -c constraints.txt -e '.[properdocs]'
+		touch $(PD_VENV)/.installed
+	fi
+	echo "==> $(PD_VENV)/bin/python bench/properdocs_compare.py $(PROPERDOCS_ARGS)"
+	$(PD_VENV)/bin/python bench/properdocs_compare.py $(PROPERDOCS_ARGS)
+
 # Debian's Chromium (Playwright cannot download its own browser here) and iproute2 for the
 # loopback-only network namespace.
 system-deps:
@@ -163,5 +185,5 @@ clean:
 	find . -name __pycache__ -type d -not -path './$(VENV)/*' -prune -exec rm -rf {} +
 
 distclean: clean
-	@echo "==> removing $(VENV) and .ci/node_modules"
-	rm -rf $(VENV) .ci/node_modules
+	@echo "==> removing $(VENV), $(PD_VENV) and .ci/node_modules"
+	rm -rf $(VENV) $(PD_VENV) .ci/node_modules
