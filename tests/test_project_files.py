@@ -112,6 +112,35 @@ def test_the_pull_request_template_has_a_checklist() -> None:
     assert "make test" in text
 
 
+def test_the_readme_layout_names_every_module_of_the_package() -> None:
+    """ "How it works" is where a newcomer meets the architecture: no module may be left out."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    layout = text[text.index("## How it works") :].split("```")[1]
+    named = set(re.findall(r"([a-z_]+\.py|[a-z_]+/)", layout))
+    package = ROOT / "builder"
+    modules = {
+        path.name if path.is_file() else f"{path.name}/"
+        for path in package.iterdir()
+        if (path.suffix == ".py" and not path.name.startswith("__"))
+        or (path / "__init__.py").exists()
+    }
+    modules |= {path.name for path in (package / "adapters").glob("[!_]*.py")}
+    assert modules - named == set(), "README.md's layout leaves these out"
+
+
+def test_the_platform_page_names_every_material_global_the_scripts_use() -> None:
+    """docs/platform.md is what a move off Material is planned from, and README.md points there."""
+    scripts = " ".join(p.read_text() for p in (ROOT / "templates/static/assets").glob("*.js"))
+    observables = "document|location|target|keyboard|viewport|tablet|screen|print|alert|component"
+    used = set(re.findall(rf"\b(__md_\w+|(?:{observables})\$)", scripts))
+    assert {"document$", "__md_scope"} <= used
+    platform = (ROOT / "docs" / "platform.md").read_text(encoding="utf-8")
+    assert {name for name in used if f"`{name}`" not in platform} == set()
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert "docs/platform.md" in readme
+    assert "two thin adapters" not in readme, "there are three adapters, and not all thin"
+
+
 CONTRIBUTING = ROOT / "CONTRIBUTING.md"
 
 
