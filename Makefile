@@ -8,6 +8,7 @@
 #   make bench      run the benchmarks
 #   make bench-assessment  how the built assessment resists guessing (Chromium)
 #   make originality  check that no 9 words in a row are copied from the source articles
+#   make coverage   branch coverage of builder/ by the tests that need no browser
 #   make properdocs  build the site with MkDocs and with ProperDocs (own venv) and compare
 #   make clean      remove the built site, test output and caches
 #   make distclean  also remove .venv, .venv-properdocs and .ci/node_modules
@@ -179,9 +180,20 @@ originality: install-test
 	@echo "==> pytest tests/test_originality.py"
 	$(BIN)/pytest -q tests/test_originality.py
 
+# Branch coverage of builder/ (settings in pyproject.toml) by the tests that run without a
+# browser; builds the tests start as separate processes are not counted. A figure to watch,
+# not a gate: the table is printed even when a test fails, and then make fails.
+.PHONY: coverage
+coverage: install-test
+	@echo "==> coverage run -m pytest -m 'not browser'$(if $(PYTEST_ARGS), $(PYTEST_ARGS))"
+	status=0
+	$(BIN)/coverage run -m pytest -q -m "not browser" $(PYTEST_ARGS) || status=$$?
+	$(BIN)/coverage report
+	exit $$status
+
 clean:
 	@echo "==> removing site/, test output and caches"
-	rm -rf site test-results .pytest_cache .mypy_cache .ruff_cache *.egg-info
+	rm -rf site test-results .pytest_cache .mypy_cache .ruff_cache .coverage *.egg-info
 	find . -name __pycache__ -type d -not -path './$(VENV)/*' -prune -exec rm -rf {} +
 
 distclean: clean
