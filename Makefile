@@ -9,8 +9,10 @@
 #   make bench      run the benchmarks
 #   make bench-assessment  how the built assessment resists guessing (Chromium)
 #   make originality  check that no 9 words in a row are copied from the source articles
+#   make coverage   branch coverage of builder/ by the tests that need no browser
+#   make properdocs  build the site with MkDocs and with ProperDocs (own venv) and compare
 #   make clean      remove the built site, test output and caches
-#   make distclean  also remove .venv and .ci/node_modules
+#   make distclean  also remove .venv, .venv-properdocs and .ci/node_modules
 #
 # Each check also runs alone (make ruff, make format, make mypy, make lint-js, make pytest,
 # and make pytest-unit for the tests without a browser). Extra pytest arguments go in PYTEST_ARGS, e.g.
@@ -92,6 +94,27 @@ bench: install
 bench-assessment: install system-deps chromium-policy
 	@echo "==> $(BIN)/python bench/assessment.py"
 	$(BIN)/python bench/assessment.py
+
+# ProperDocs, the maintained fork of MkDocs 1.6, builds the same site (docs/platform.md). It gets
+# a virtual environment of its own, so .venv never holds two engines. Extra arguments for
+# bench/properdocs_compare.py go in PROPERDOCS_ARGS, e.g. PROPERDOCS_ARGS='--keep /tmp/sites'.
+PD_VENV := .venv-properdocs
+PROPERDOCS_ARGS ?=
+.PHONY: properdocs
+properdocs:
+	@if [ ! -x $(PD_VENV)/bin/python ]; then
+		echo "==> python3 -m venv $(PD_VENV)"
+		python3 -m venv $(PD_VENV)
+	fi
+	if [ $(PD_VENV)/.installed -nt pyproject.toml ] && [ $(PD_VENV)/.installed -nt constraints.txt ]; then
+		echo "==> pip install -e '.[properdocs]': up to date in $(PD_VENV)"
+	else
+		echo "==> $(PD_VENV)/bin/pip install -c constraints.txt -e '.[properdocs]'"
+		$(PD_VENV)/bin/pip install --quiet -c constraints.txt -e '.[properdocs]'
+		touch $(PD_VENV)/.installed
+	fi
+	echo "==> $(PD_VENV)/bin/python bench/properdocs_compare.py $(PROPERDOCS_ARGS)"
+	$(PD_VENV)/bin/python bench/properdocs_compare.py $(PROPERDOCS_ARGS)
 
 # Debian's Chromium (Playwright cannot download its own browser here) and iproute2 for the
 # loopback-only network namespace.
@@ -182,11 +205,22 @@ originality: install-test
 	@echo "==> pytest tests/test_originality.py"
 	$(BIN)/pytest -q tests/test_originality.py
 
+# Branch coverage of builder/ (settings in pyproject.toml) by the tests that run without a
+# browser; builds the tests start as separate processes are not counted. A figure to watch,
+# not a gate: the table is printed even when a test fails, and then make fails.
+.PHONY: coverage
+coverage: install-test
+	@echo "==> coverage run -m pytest -m 'not browser'$(if $(PYTEST_ARGS), $(PYTEST_ARGS))"
+	status=0
+	$(BIN)/coverage run -m pytest -q -m "not browser" $(PYTEST_ARGS) || status=$$?
+	$(BIN)/coverage report
+	exit $$status
+
 clean:
 	@echo "==> removing site/, test output and caches"
-	rm -rf site test-results .pytest_cache .mypy_cache .ruff_cache *.egg-info
+	rm -rf site test-results .pytest_cache .mypy_cache .ruff_cache .coverage *.egg-info
 	find . -name __pycache__ -type d -not -path './$(VENV)/*' -prune -exec rm -rf {} +
 
 distclean: clean
-	@echo "==> removing $(VENV) and .ci/node_modules"
-	rm -rf $(VENV) .ci/node_modules
+	@echo "==> removing $(VENV), $(PD_VENV) and .ci/node_modules"
+	rm -rf $(VENV) $(PD_VENV) .ci/node_modules

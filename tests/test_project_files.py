@@ -48,7 +48,8 @@ def test_the_pull_request_workflow_runs_the_same_make_test_as_contributors() -> 
     workflow = load(WORKFLOWS / "ci.yml")
     assert "pull_request" in workflow.get("on", workflow.get(True))
     lines = run_lines(workflow)
-    assert "make test" in lines
+    assert ".ci/run" in lines, "CI has one entry point, .ci/run"
+    assert "make test </dev/null" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert any(line.startswith(".venv/bin/course validate --format github") for line in lines)
     uploads = [
         step
@@ -58,6 +59,31 @@ def test_the_pull_request_workflow_runs_the_same_make_test_as_contributors() -> 
     ]
     assert uploads, "the built site is uploaded as an artifact"
     assert uploads[0]["with"]["path"] == "site/"
+
+
+def test_the_tests_run_on_every_supported_python() -> None:
+    """From the oldest Python that pyproject.toml accepts to the newest in the matrix."""
+    workflow = load(WORKFLOWS / "ci.yml")
+    matrix = workflow["jobs"]["test"]["strategy"]["matrix"]["python-version"]
+    assert ".ci/run" in run_lines({"jobs": {"test": workflow["jobs"]["test"]}})
+    oldest = re.search(
+        r'requires-python = ">=(3\.\d+)"', (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    )
+    assert oldest, "pyproject.toml states the oldest Python it supports"
+    minors = sorted(int(version.split(".")[1]) for version in matrix)
+    assert minors[0] == int(oldest.group(1).split(".")[1])
+    assert minors == list(range(minors[0], minors[-1] + 1)), "no Python left out in between"
+    assert minors[-1] >= 13
+
+
+def test_every_action_is_pinned_by_commit_with_its_release_named() -> None:
+    """A tag can be moved to other code; a commit cannot. The comment says which release it is."""
+    for path in WORKFLOWS.glob("*.yml"):
+        text = path.read_text(encoding="utf-8")
+        for use in re.findall(r"^\s*(?:-\s+)?uses:\s*(.+)$", text, re.MULTILINE):
+            assert re.fullmatch(r"[\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+(\.\d+)*", use), (
+                f"{path.name}: `{use}` is not pinned as `owner/name@<commit> # vX.Y.Z`"
+            )
 
 
 def test_the_pages_workflow_builds_with_make_site_from_main() -> None:
@@ -85,6 +111,35 @@ def test_the_pull_request_template_has_a_checklist() -> None:
     text = (ROOT / ".github" / "pull_request_template.md").read_text(encoding="utf-8")
     assert len(re.findall(r"^- \[ \] ", text, re.MULTILINE)) >= 5
     assert "make test" in text
+
+
+def test_the_readme_layout_names_every_module_of_the_package() -> None:
+    """ "How it works" is where a newcomer meets the architecture: no module may be left out."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    layout = text[text.index("## How it works") :].split("```")[1]
+    named = set(re.findall(r"([a-z_]+\.py|[a-z_]+/)", layout))
+    package = ROOT / "builder"
+    modules = {
+        path.name if path.is_file() else f"{path.name}/"
+        for path in package.iterdir()
+        if (path.suffix == ".py" and not path.name.startswith("__"))
+        or (path / "__init__.py").exists()
+    }
+    modules |= {path.name for path in (package / "adapters").glob("[!_]*.py")}
+    assert modules - named == set(), "README.md's layout leaves these out"
+
+
+def test_the_platform_page_names_every_material_global_the_scripts_use() -> None:
+    """docs/platform.md is what a move off Material is planned from, and README.md points there."""
+    scripts = " ".join(p.read_text() for p in (ROOT / "templates/static/assets").glob("*.js"))
+    observables = "document|location|target|keyboard|viewport|tablet|screen|print|alert|component"
+    used = set(re.findall(rf"\b(__md_\w+|(?:{observables})\$)", scripts))
+    assert {"document$", "__md_scope"} <= used
+    platform = (ROOT / "docs" / "platform.md").read_text(encoding="utf-8")
+    assert {name for name in used if f"`{name}`" not in platform} == set()
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert "docs/platform.md" in readme
+    assert "two thin adapters" not in readme, "there are three adapters, and not all thin"
 
 
 CONTRIBUTING = ROOT / "CONTRIBUTING.md"
