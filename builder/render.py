@@ -103,7 +103,10 @@ _ENTITY = {"`": "&#96;", "~": "&#126;", "\n": "&#10;"}
 _PLAIN_TEXT = re.compile(
     r"[A-Za-z0-9 ,.;:'\"?()/%$@^{}=+>\-\u00c0-\u024f\u2010-\u2027\u2030-\u205e]*"
 )
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+# Markdown punctuation Python-Markdown takes back from a backslash escape; ``|`` and ``~``
+# are not among them (a backslash would show), so they are written as character references.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!>])")
+_MD_REFERENCE = {ord("|"): "&#124;", ord("~"): "&#126;"}
 
 
 @dataclass(frozen=True)
@@ -177,13 +180,21 @@ def one_block(html_text: str) -> str:
 def plain(value: Any) -> Any:
     """Jinja's ``finalize``: plain text printed by a template, shown as written.
 
-    Autoescape makes it safe as HTML; ``one_block`` makes it safe from Markdown too, where a
-    line of it could start a code fence or a blank line end the HTML block it is in. Markup
-    (already HTML) and non-text values pass unchanged.
+    Autoescape makes it safe as HTML. Templates print plain text inside HTML blocks (in
+    Markdown, through ``md_text``), where Markdown reads no syntax but two: a line of
+    backticks or tildes (MkDocs' ``fenced_code`` reads a fence even there) and a blank line,
+    which ends the block. So the text is written on one line, its line breaks as character
+    references (the same text to a browser), and a fence it starts with is broken the same
+    way: whatever block syntax a plain-text field holds, no line of the page starts with it.
+    Markup (already HTML) and non-text values pass unchanged.
     """
-    lines = isinstance(value, str) and ("\n" in value or value.startswith(("```", "~~~")))
-    if lines and not isinstance(value, Markup):
-        return Markup(one_block(str(escape(value))))
+    if isinstance(value, Markup) or not isinstance(value, str):
+        return value
+    if "\n" in value or value.startswith(("```", "~~~")):
+        escaped = str(escape(value))
+        if escaped.startswith(("```", "~~~")):
+            escaped = _ENTITY[escaped[0]] + escaped[1:]
+        return Markup(escaped.replace("\n", _ENTITY["\n"]))
     return value
 
 
@@ -225,7 +236,7 @@ def _cached(render_text: Any) -> Any:
 def md_text(text: str) -> Markup:
     """Plain text made safe inside Markdown syntax: HTML and Markdown punctuation escaped."""
     escaped = html.escape(" ".join(text.split()), quote=False)
-    return Markup(_MD_SPECIAL.sub(r"\\\1", escaped))
+    return Markup(_MD_SPECIAL.sub(r"\\\1", escaped).translate(_MD_REFERENCE))
 
 
 def page_meta(

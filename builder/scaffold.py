@@ -16,7 +16,11 @@ from .schema import schema_file
 from .validate import Document, check_document, find_content_files
 
 KINDS = list(ITEM_KINDS)
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "new"
+#: The skeletons, shipped with the package: a wheel carries the project's templates/ folder as
+#: builder/templates (pyproject.toml); a checkout, installed editable, has it beside builder/.
+PACKAGE = Path(__file__).resolve().parent
+TEMPLATES = next(p for p in (PACKAGE / "templates", PACKAGE.parent / "templates") if p.is_dir())
+SKELETONS = TEMPLATES / "new"
 SCHEMA_DIR = Path("schema")  # relative to the project folder
 
 
@@ -78,7 +82,7 @@ def scaffold(content_dir: Path, kind: str, item_id: str, module_id: str) -> list
             ]
         )
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        loader=jinja2.FileSystemLoader(str(SKELETONS)),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )

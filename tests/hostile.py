@@ -32,7 +32,7 @@ from pydantic import BaseModel
 
 from builder.estimate import learner_turns
 from builder.model import MODELS, RolePlay
-from builder.model.common import format_of
+from builder.model.common import TextFormat, format_of
 from builder.validate import validate_content
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -142,8 +142,9 @@ def nested_models(annotation: Any) -> Iterator[type[BaseModel]]:
             yield candidate
 
 
-def declared_text_fields() -> set[tuple[str, str]]:
-    """Every (model, field) of the content model that holds text, at any depth."""
+def declared_text_fields(text_format: TextFormat | None = None) -> set[tuple[str, str]]:
+    """Every (model, field) of the content model that holds text (of ``text_format``, if
+    given), at any depth."""
     out: set[tuple[str, str]] = set()
     todo: list[type[BaseModel]] = list(MODELS.values())
     seen: set[type[BaseModel]] = set()
@@ -153,7 +154,8 @@ def declared_text_fields() -> set[tuple[str, str]]:
             continue
         seen.add(model)
         for name, info in model.model_fields.items():
-            if format_of(model, name) is not None:
+            found = format_of(model, name)
+            if found is not None and text_format in (None, found):
                 out.add((model.__name__, name))
             todo.extend(nested_models(info.annotation))
     return out
@@ -251,11 +253,63 @@ def write_hostile_content(source: Path, target: Path, attacker: Attacker | None 
     return attacker
 
 
-def make_hostile_project(target: Path, source: Path = ROOT / "content") -> Attacker:
+def make_hostile_project(
+    target: Path, source: Path = ROOT / "content", attacker: Attacker | None = None
+) -> Attacker:
     """A project folder (templates, mkdocs.yml, content) holding the hostile course."""
     shutil.copytree(ROOT / "templates", target / "templates")
     shutil.copy2(ROOT / "mkdocs.yml", target / "mkdocs.yml")
-    return write_hostile_content(source, target / "content")
+    return write_hostile_content(source, target / "content", attacker)
+
+
+# --- Markdown block syntax in plain text -----------------------------------------------------
+
+#: Each opens a block for a Markdown reader (a line of it, or all of it), and its words are
+#: its own (``cq...A`` once in each). In a plain-text field, none may make a block of a page:
+#: each shows as written (tests/test_hostile.py).
+BLOCK_PAYLOADS = [
+    "cqFenceA\n```\ncqFenceB\n```",
+    "cqTildeA\n~~~\ncqTildeB\n~~~",
+    "cqHeadingA\n# cqHeadingB",
+    "cqSetextA\n===",
+    "cqListA\n- cqListB\n1. cqListC",
+    "cqQuoteA\n> cqQuoteB",
+    "cqTableA\n| a | b |\n| --- | --- |\n| cqTableB | d |",
+    "cqIndentA\n\n    cqIndentB",
+    "cqHtmlA\n<div>\ncqHtmlB\n</div>",
+    "cqRuleA\n\n---\n\ncqRuleB",
+    "cqDefinitionA\n: cqDefinitionB",
+    "cqAdmonitionA\n!!! note\n    cqAdmonitionB",
+]
+
+
+class BlockAttacker(Attacker):
+    """Markdown block syntax in every plain-text field; Markdown fields get a sentence.
+
+    A field without a length limit gets every payload, a blank line between two; one with a
+    limit (a title) gets as many as fit, the next field of its kind starting where it stopped.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.next_of_kind: Counter[tuple[str, str]] = Counter()
+
+    def text(self, model: type[BaseModel], name: str) -> str:
+        super().text(model, name)  # counted, as any field
+        text_format = format_of(model, name)
+        if text_format is not None and text_format.markdown:
+            return "A sentence of Markdown."
+        limit = max_length(model, name)
+        if limit is None:
+            return "\n\n".join(BLOCK_PAYLOADS)
+        kind = (model.__name__, name)
+        chosen: list[str] = []
+        while True:
+            payload = BLOCK_PAYLOADS[self.next_of_kind[kind] % len(BLOCK_PAYLOADS)]
+            if len("\n".join([*chosen, payload])) > limit:
+                return "\n".join(chosen)
+            chosen.append(payload)
+            self.next_of_kind[kind] += 1
 
 
 # --- what a built page must not hold -------------------------------------------------------

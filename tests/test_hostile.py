@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import json
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 from hostile import (
+    BLOCK_PAYLOADS,
     JINJA_RAN,
     PAYLOADS,
     SENTINEL,
+    BlockAttacker,
     declared_text_fields,
+    make_hostile_project,
     page_problems,
     scheme_of,
 )
@@ -25,6 +29,7 @@ from markdown_it import MarkdownIt
 from mkdocs.utils.meta import get_data
 
 from builder.handouts import PAPERS, handout_documents
+from builder.model.common import PLAIN
 from builder.validate import validate_content
 
 if TYPE_CHECKING:
@@ -140,3 +145,74 @@ def test_exported_markdown_has_no_live_link_for_a_commonmark_renderer(
             f"{path.name}: link {u}" for u in links if scheme_of(u) in ("javascript", "data")
         ]
     assert problems == [], "\n".join(problems[:40])
+
+
+# --- Markdown block syntax in plain-text fields ----------------------------------------------
+
+
+class _PageText(HTMLParser):
+    """A page's text, and the payload words (``cq...``) inside a block only Markdown makes."""
+
+    BLOCKS = frozenset(["pre", "code", "blockquote"])
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.chunks: list[str] = []
+        self.open: list[str] = []
+        self.in_blocks: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.open:
+            del self.open[len(self.open) - 1 - self.open[::-1].index(tag) :]
+
+    def handle_data(self, data: str) -> None:
+        if self.open and self.open[-1] in ("script", "style"):
+            return
+        self.chunks.append(data)
+        blocks = self.BLOCKS.intersection(self.open)
+        if blocks:
+            words = re.findall(r"cq[A-Z][a-z]+[ABC]", data)
+            self.in_blocks += [f"{word} in <{min(blocks)}>" for word in words]
+
+
+@pytest.fixture(scope="module")
+def block_pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The shipped course with Markdown block syntax in every plain-text field, built."""
+    from conftest import build_site
+
+    project = tmp_path_factory.mktemp("blocks")
+    attacker = make_hostile_project(project, attacker=BlockAttacker())
+    plain = declared_text_fields(PLAIN)
+    assert len(plain) > 20
+    assert plain <= attacker.reached
+    build_site(project, project / "site", "http://127.0.0.1:8000/")
+    site = project / "site"
+    return {p.relative_to(site).as_posix(): p.read_text("utf-8") for p in site.rglob("*.html")}
+
+
+def test_markdown_block_syntax_in_plain_text_shows_as_written(
+    block_pages: dict[str, str],
+) -> None:
+    """A fence, heading, list, quote, table, indented code, HTML block, rule or definition in
+    a plain-text field makes no block: each page shows it whole, marks and all, as text."""
+    problems: list[str] = []
+    shown: set[str] = set()
+    for path, page in block_pages.items():
+        parser = _PageText()
+        parser.feed(page)
+        text = " ".join("".join(parser.chunks).split())
+        problems += [f"{path}: {found}" for found in parser.in_blocks]
+        for payload in BLOCK_PAYLOADS:
+            word, whole = payload.split()[0], " ".join(payload.split())
+            for found in re.finditer(word, text):
+                after = text[found.start() : found.start() + len(whole) + 1]
+                excerpt = after.split("…")[0]  # the scenario maps shorten long texts
+                if after.startswith(whole):
+                    shown.add(word)
+                elif "…" not in after or not whole.startswith(excerpt):
+                    problems.append(f"{path}: {after!r}")
+    assert problems == [], f"{len(problems)} problem(s):\n" + "\n".join(problems[:40])
+    assert shown == {payload.split()[0] for payload in BLOCK_PAYLOADS}, "each is on some page"

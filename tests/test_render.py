@@ -13,10 +13,13 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import markdown
 import pytest
 import yaml
+from hostile import BLOCK_PAYLOADS
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from markdown_it import MarkdownIt
 from mkdocs.utils.meta import get_data
 
 from builder.diagnostics import ContentError
@@ -223,7 +226,8 @@ def test_a_javascript_link_in_markdown_is_not_a_link(rendered: Rendered) -> None
         pytest.param("[label](url)", "\\[label\\]\\(url\\)", id="link"),
         pytest.param("# not a heading", "\\# not a heading", id="heading"),
         pytest.param("1. not a list", "1\\. not a list", id="ordered-list"),
-        pytest.param("`code` | pipe", "\\`code\\` \\| pipe", id="code-and-table"),
+        pytest.param("`code` | pipe", "\\`code\\` &#124; pipe", id="code-and-table"),
+        pytest.param("~~~ not a fence", "&#126;&#126;&#126; not a fence", id="tildes"),
         pytest.param("<b>&amp;</b>", "&lt;b&gt;&amp;amp;&lt;/b&gt;", id="html"),
         pytest.param("two\n\nparagraphs", "two paragraphs", id="newlines-collapse"),
         pytest.param("{ #id }", "\\{ \\#id \\}", id="attribute-list"),
@@ -733,6 +737,37 @@ def test_no_line_of_text_or_markdown_output_starts_a_code_fence_or_is_blank(text
         assert not re.search(r"^(```|~~~)", output, re.MULTILINE), output
         assert not re.search(r"\n[ \t]*\n", output), output
     assert html.unescape(outputs[0]) == f"<p>{text}</p>", "shown exactly as written"
+
+
+PLAIN_TEXT_PLACES = [
+    pytest.param("<p>{{ text }}</p>", ["p"], id="in-an-html-block"),
+    pytest.param('<li data-option="x"><span>{{ text }}</span></li>', ["li", "span"], id="nested"),
+    pytest.param("# {{ text|md_text }}", ["h1"], id="md-text-heading"),
+    pytest.param("- {{ text|md_text }}", ["ul", "li"], id="md-text-list-item"),
+]
+
+
+@pytest.mark.parametrize("text", BLOCK_PAYLOADS, ids=[p.split()[0] for p in BLOCK_PAYLOADS])
+@pytest.mark.parametrize(("template", "tags"), PLAIN_TEXT_PLACES)
+@pytest.mark.parametrize("reader", ["mkdocs", "commonmark"])
+def test_plain_text_with_markdown_block_syntax_shows_as_written(
+    text: str, template: str, tags: list[str], reader: str
+) -> None:
+    """Where the templates print plain text (in HTML blocks, or through ``md_text``), a fence,
+    heading, list, quote, table, ... in it makes no block: the page holds the template's tags
+    only, and the text as written (``md_text`` folds its line breaks into spaces)."""
+    page = make_environment(TEMPLATES).from_string(template).render(text=text)
+    if reader == "mkdocs":  # the extensions MkDocs always adds, and the site's
+        extensions = ["toc", "tables", "fenced_code", "attr_list"]
+        converted = markdown.Markdown(extensions=extensions).convert(page)
+    else:
+        converted = MarkdownIt("commonmark", {"html": True}).render(page)
+    assert re.findall(r"<(\w+)", converted) == tags, converted
+    shown = html.unescape(re.sub(r"<[^>]*>", "", converted))
+    assert " ".join(shown.split()) == " ".join(text.split())
+    if "md_text" not in template:
+        assert shown.strip() == text, "line breaks and all"
+        assert "\n" not in page, "one line of Markdown (builder/adapters/raw_html.py needs it)"
 
 
 def test_the_sources_page_sets_what_the_course_adds_apart_from_the_credit(

@@ -9,12 +9,15 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from mkdocs.utils.meta import get_data
 
-from builder.model import Case
+from builder.model import Case, Choice, Step
 from builder.render import Rendered, render, story_order, url_of
 from builder.trainer import (
     SECTION_TITLE,
+    Gamebook,
     clock,
     default_choice,
     gamebook,
@@ -315,6 +318,73 @@ def test_gamebook_numbers_are_the_same_every_time_and_differ_between_cases(
     assert first == [(s.step.id, s.choice) for s in gamebook(case).sections]
     renamed = gamebook(case.model_copy(update={"id": "another-id"}))
     assert [(s.step.id, s.choice) for s in renamed.sections] != first
+
+
+def story(case: Case, case_id: str, steps: list[list[str | None]]) -> Case:
+    """``case`` renamed and retold: step ``s<i>`` has a choice leading to each entry of
+    ``steps[i]`` (a step id, or None for an ending); ``s0`` is the start."""
+    told = [
+        Step(
+            id=f"s{i}",
+            text="What happens.",
+            choices=[
+                Choice(id=f"c{j}", text="Do it.", consequence="It is done.", next=target)
+                for j, target in enumerate(targets)
+            ],
+        )
+        for i, targets in enumerate(steps)
+    ]
+    return case.model_copy(update={"id": case_id, "start": "s0", "steps": told})
+
+
+def assert_no_section_leads_to_the_next_number(book: Gamebook) -> None:
+    assert [s.number for s in book.sections] == list(range(1, len(book.sections) + 1))
+    assert (book.sections[0].step.id, book.sections[0].choice) == (book.case.start, None)
+    for section in book.sections:
+        for turn in section.turns:
+            assert turn.number != section.number + 1, (book.case.id, section.number)
+
+
+@st.composite
+def reachable_steps(draw: st.DrawFn) -> list[list[str | None]]:
+    """Two to eight steps, each reached from an earlier one, with up to four choices (more
+    where needed to reach the later steps)."""
+    count = draw(st.integers(2, 8))
+    steps: list[list[str | None]] = [[] for _ in range(count)]
+    for i in range(1, count):  # a choice of an earlier step leads to each later step
+        steps[draw(st.integers(0, i - 1))].append(f"s{i}")
+    targets = st.one_of(st.none(), st.sampled_from([f"s{i}" for i in range(count)]))
+    for targets_of in steps:
+        targets_of += draw(st.lists(targets, max_size=max(0, 4 - len(targets_of))))
+    return steps
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(steps=reachable_steps(), case_id=st.sampled_from(["one-case", "another-case"]))
+def test_no_gamebook_section_leads_to_the_next_number_in_a_case_of_several_steps(
+    course: Content, steps: list[list[str | None]], case_id: str
+) -> None:
+    assert_no_section_leads_to_the_next_number(gamebook(story(cases(course)[0], case_id, steps)))
+
+
+# For these ids, the 64 seeded shuffles tried before all missed, and the last one was kept.
+@pytest.mark.parametrize("case_id", [f"few-good-numberings-{n}" for n in (3, 10, 12, 14)])
+def test_a_gamebook_keeps_its_guarantee_when_few_numberings_do(
+    course: Content, case_id: str
+) -> None:
+    # The start has 40 choices and one of them leads to the only other step: of the 41
+    # sections that could come second, only that step keeps the guarantee.
+    steps: list[list[str | None]] = [["s1", *[None] * 39], []]
+    book = gamebook(story(cases(course)[0], case_id, steps))
+    assert_no_section_leads_to_the_next_number(book)
+    assert (book.sections[1].step.id, book.sections[1].choice) == ("s1", None)
+
+
+def test_in_a_case_of_one_step_the_first_choice_is_the_next_number(course: Content) -> None:
+    # Every other section is one of the start's choices: no numbering can keep the guarantee.
+    book = gamebook(story(cases(course)[0], "one-step", [[None, None, None]]))
+    assert [s.number for s in book.sections] == [1, 2, 3, 4]
+    assert sorted(turn.number for turn in book.sections[0].turns) == [2, 3, 4]
 
 
 def test_the_gamebook_page_links_each_turn_to_its_numbered_section(

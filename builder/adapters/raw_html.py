@@ -44,7 +44,8 @@ from mkdocs.structure.pages import _HTMLHandler
 #: followed by ``: text`` as a term, stand-ins included. ``fenced_code``, which MkDocs always
 #: adds, reads a line of backticks even inside an HTML block; ``protect`` leaves a block with
 #: one to Python-Markdown, and the generated HTML has none: a Markdown field's line that would
-#: start a fence is escaped by ``render.one_block``, and plain text is one line.)
+#: start a fence is escaped by ``render.one_block``, and a plain-text field may hold several
+#: lines, fences among them, but templates print it on one line (``render.plain``).)
 SAFE_EXTENSIONS = frozenset(
     [
         *("abbr", "admonition", "attr_list", "fenced_code", "footnotes", "sane_lists"),
