@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from mkdocs.utils.meta import get_data
 
-from builder.model import Case
+from builder.model import Case, Quiz
 from builder.render import Rendered, render, story_order, url_of
 from builder.trainer import (
     SECTION_TITLE,
@@ -64,7 +64,7 @@ def trainer_pages(rendered: Rendered) -> dict[str, str]:
 # --- which pages, where ----------------------------------------------------------------------
 
 
-def test_every_module_has_a_guide_and_every_role_play_and_case_its_printables(
+def test_every_module_has_a_guide_and_every_activity_its_printables_and_projector_view(
     course: Content, site: Rendered
 ) -> None:
     expected = {"trainer/index.md", "trainer/dashboard.md"}
@@ -79,7 +79,10 @@ def test_every_module_has_a_guide_and_every_role_play_and_case_its_printables(
                 expected |= {
                     f"trainer/{module.id}/{item.id}-{p}.md" for p in ("projector", "gamebook")
                 }
+            if item.kind == "drill" or (isinstance(item, Quiz) and item.draw is None):
+                expected.add(f"trainer/{module.id}/{item.id}-projector.md")
     assert set(trainer_pages(site)) == expected
+    assert "trainer/final-assessment/final-quiz-projector.md" not in expected, "an exam bank"
 
 
 def test_the_four_things_module_has_cards_and_a_projector_view_for_each_role_play(
