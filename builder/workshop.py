@@ -217,13 +217,15 @@ def _position(content: Content, module: Module, activity: Activity) -> Position 
 
 
 def _opening(content: Content, modules: list[Module], full: bool) -> list[tuple[str, int, str]]:
-    objectives = "; ".join(o for m in modules for o in m.objectives)
+    objectives = " ".join(
+        f"({n}) {o}" for n, o in enumerate((o for m in modules for o in m.objectives), start=1)
+    )
     rows = [
         (
             "Welcome and objectives",
             5 if full else 2,
             "Welcome the group; say what they will be able to do by the end: "
-            f"{objectives}. Show the agenda and when the session ends.",
+            f"{objectives} Show the agenda and when the session ends.",
         )
     ]
     test = content.course.lookalike_test
