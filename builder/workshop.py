@@ -482,8 +482,9 @@ def prework_message(plan: Plan, site_url: str) -> str:
             "",
             *(f"- {w.item.title} ({w.minutes} min): {base}{w.url}" for w in plan.prework),
             "",
-            f"When you have finished, open the course's Progress page ({base}progress/) and "
-            "save your results file; bring it, or send it to me, for the group debrief.",
+            f"When you have finished, open the course's Your progress page ({base}progress/), "
+            'press "Save results for your trainer", and bring the file, or send it to me, '
+            "for the group debrief.",
         ]
     else:
         lines.append("There is nothing to prepare: we will do everything together in the room.")

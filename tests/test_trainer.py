@@ -406,3 +406,18 @@ def test_the_front_matter_title_is_html_escaped_for_the_theme(tiny: Rendered) ->
 
 def test_two_renders_of_the_trainer_pages_are_identical(course: Content) -> None:
     assert trainer_pages(render(course, TEMPLATES)) == trainer_pages(render(course, TEMPLATES))
+
+
+def test_the_guide_lists_what_to_keep_when_time_is_short_as_the_planner_does(
+    course: Content, site: Rendered
+) -> None:
+    module = next(m for m in course.modules if m.id == "four-things-coaching-is-not")
+    guide = trainer_pages(site)[f"trainer/{module.id}/index.md"]
+    kept = guide.split("When time is short", 1)[1].split("</ol>", 1)[0]
+    titles = {item.id: item.title for item in course.items_of(module)}
+    listed = re.findall(r"<li>(.*?)</li>", kept)
+    assert listed == [titles[i].replace("'", "&#39;") for i in module.facilitator.keep_when_short]
+    assert listed[:2] == [
+        "Coaching is not managing: the activity dip",
+        "Coaching is not role modeling: the top rep&#39;s secret",
+    ]

@@ -426,6 +426,7 @@ SHOWN_JS = """() => {
     lines: slide.querySelectorAll('.cq-build').length,
     line: box(built[built.length - 1]),
     vote: box(slide.querySelector('.cq-vote')),
+    choices: box(slide.querySelector('.cq-choices')),
     reveal: box(slide.querySelector('.cq-reveal')),
     status: box(document.querySelector('.cq-projector .cq-status')),
     full: document.fullscreenElement !== null,
@@ -483,6 +484,24 @@ def test_a_clicker_keeps_whatever_it_shows_on_screen(
     for _ in range(12):
         page.keyboard.press("PageUp")
     assert page.evaluate(SHOWN_JS)["slide"] != "debrief"
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1280, 720)], ids=["1920x1080", "1280x720"])
+def test_at_a_case_decision_the_room_sees_the_choices_it_votes_on(
+    page: Page, size: tuple[int, int]
+) -> None:
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    page.goto("trainer/three-levers/kpi-review-meeting-projector/")
+    page.locator(".cq-projector .cq-status").wait_for()
+    page.keyboard.press("f")
+    page.wait_for_function("document.fullscreenElement !== null")
+    page.keyboard.press("PageDown")  # the consequences of the first decision
+    assert in_view(page.evaluate(SHOWN_JS), "reveal")
+    page.keyboard.press("PageDown")  # the next decision, following the best choice
+    shown = page.evaluate(SHOWN_JS)
+    assert shown["slide"] == "replay"
+    assert in_view(shown, "choices"), shown
+    assert in_view(shown, "vote"), shown
 
 
 def test_space_moves_on_and_never_leaves_full_screen(page: Page) -> None:
@@ -653,7 +672,10 @@ def test_a_learner_page_reached_from_a_trainer_page_starts_the_learner_script(
     learner_css = 'link[rel="stylesheet"][href$="assets/course.css"]'
     expect(page.locator(learner_css)).to_have_count(0)
     page.evaluate("window.cqStillThisDocument = true")
-    page.get_by_role("link", name="Check your understanding of the three levers").first.click()
+    # exact: the guide also links "Projector view: Check your understanding..."
+    page.get_by_role(
+        "link", name="Check your understanding of the three levers", exact=True
+    ).first.click()
     page.wait_for_url("**/three-levers/levers-check/")
     assert page.evaluate("window.cqStillThisDocument === true"), "instant navigation was used"
     question = page.locator("fieldset[data-question]").first
@@ -663,7 +685,7 @@ def test_a_learner_page_reached_from_a_trainer_page_starts_the_learner_script(
     question.locator("input").first.check()
     question.get_by_role("button", name="Check").click()
     expect(question.get_by_role("status")).not_to_be_empty()
-    page.get_by_role("link", name="Sort it: which lever?").first.click()
+    page.get_by_role("link", name="Sort it: which lever?", exact=True).first.click()
     page.wait_for_url("**/three-levers/levers-drill/")
     assert page.evaluate("window.cqStillThisDocument === true")
     expect(page.locator("fieldset[data-question]").first.locator(".cq-actions")).to_have_count(1)

@@ -52,12 +52,13 @@
       show(newest());
     }
 
-    /* What the last key press brought: the reveal, the vote prompt, the newest line, or the
-       slide's heading. It is scrolled into view (the box in full screen, else the page), so a
+    /* What the last key press brought: the reveal, the vote prompt (or a case's choices), the
+       newest line, or the slide's heading. It is scrolled into view (the box in full screen, else the page), so a
        room following a clicker sees it. */
     function newest() {
       var slide = slides[state.index];
-      var vote = slide.querySelector(".cq-vote");
+      /* In a case the choices come after the prompt: the room must see what it votes on. */
+      var vote = slide.querySelector(".cq-choices") || slide.querySelector(".cq-vote");
       if (reveal() && state.revealed) return reveal();
       if (state.built < builds().length) return state.built ? builds()[state.built - 1] : slide.querySelector("h2");
       return vote || (state.built ? builds()[state.built - 1] : slide.querySelector("h2"));
