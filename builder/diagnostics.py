@@ -97,7 +97,8 @@ CODES: dict[str, str] = {
     "template-error": "A template failed to render.",
     "asset-syntax": "A script of the site's own assets is not valid ES5, so it cannot be minified.",
     "file-exists": "A file that would be written already exists.",
-    "workshop-does-not-fit": "The live core of the chosen modules is longer than the slot.",
+    "workshop-does-not-fit": "The slot cannot hold the workshop's opening and close and one "
+    "activity of the chosen modules.",
 }
 
 

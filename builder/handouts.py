@@ -28,7 +28,7 @@ from .model.common import Approach
 from .render import _template_diagnostic, make_environment
 from .trainer import ModuleKit, gamebook, module_kits
 from .validate import Content
-from .workshop import Plan
+from .workshop import Plan, prework_message
 
 
 @dataclass(frozen=True)
@@ -203,11 +203,22 @@ def job_aid_document(
     )
 
 
-def workshop_document(content: Content, plan: Plan, templates: Path, paper: Paper) -> PrintDocument:
-    """The workshop agenda as a print document (``workshop.html`` and ``workshop.pdf``)."""
+def workshop_document(
+    content: Content, plan: Plan, templates: Path, paper: Paper, site_url: str
+) -> PrintDocument:
+    """The run of show as a print document (``workshop.html`` and ``workshop.pdf``)."""
     render = _renderer(content, templates, paper)
-    title = f"Workshop plan: {plan.minutes} minutes"
-    return render("workshop.html.j2", "workshop", title, plan.title, plan=plan)
+    title = f"Run of show: {plan.minutes} minutes"
+    base = site_url.rstrip("/") + "/"
+    return render(
+        "workshop.html.j2",
+        "workshop",
+        title,
+        plan.title,
+        plan=plan,
+        site=base,
+        message=prework_message(plan, base),
+    )
 
 
 # --- printing --------------------------------------------------------------------------------
@@ -352,12 +363,17 @@ def write_workshop(
     paper: Paper,
     out: Path,
     chromium: Path | None = None,
+    site_url: str = "http://127.0.0.1:8000/",
 ) -> list[Written]:
-    """The agenda as ``workshop.html`` (written first, so it exists even if printing fails)
-    and ``workshop.pdf`` in ``out``."""
-    document = workshop_document(content, plan, templates, paper)
+    """The run of show as ``workshop.html`` and the pre-work email as ``prework-email.txt``
+    (written first, so they exist even if printing fails), and ``workshop.pdf``, in ``out``."""
+    document = workshop_document(content, plan, templates, paper, site_url)
     html = document.html.encode("utf-8")
-    written = [Written(save({"workshop.html": html}, out)[0], len(html), None)]
+    email = prework_message(plan, site_url).encode("utf-8")
+    written = [
+        Written(save({"workshop.html": html}, out)[0], len(html), None),
+        Written(save({"prework-email.txt": email}, out)[0], len(email), None),
+    ]
     (pdf,) = print_pdfs([document], find_chromium(chromium))
     written.append(Written(save({"workshop.pdf": pdf}, out)[0], len(pdf), page_count(pdf)))
     return written

@@ -17,7 +17,19 @@ import random
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from .model import Case, Choice, Drill, Item, Module, Quiz, RolePlay, Step
+from .model import (
+    Case,
+    Choice,
+    Drill,
+    Item,
+    Module,
+    Option,
+    Question,
+    Quiz,
+    RolePlay,
+    Statement,
+    Step,
+)
 from .model.common import Approach
 from .render import (
     LOOKALIKE_QUESTION,
@@ -216,6 +228,45 @@ def _unlinked_order(
 # --- projector views -------------------------------------------------------------------------
 
 
+def projected(item: Item) -> bool:
+    """Whether ``item`` has a projector view: cases, role plays, drills and live quizzes.
+
+    A quiz that draws each attempt from a bank (the final assessment) is an exam, not a
+    live quiz: projecting its bank would show every learner the questions they will draw.
+    """
+    if isinstance(item, Quiz):
+        return item.draw is None
+    return isinstance(item, Case | RolePlay | Drill)
+
+
+def coaching_first(item: RolePlay) -> bool:
+    """Whether the projector plays the coached version as round 1.
+
+    Drawn from the item id (SHA-512 through ``random.Random``, the same on every build and
+    machine), so the room cannot learn that round 2 is always the coaching one.
+    """
+    return random.Random(f"{item.id}#rounds").random() < 0.5
+
+
+def projector_questions(item: Quiz) -> list[tuple[Question, list[Option]]]:
+    """A live quiz's questions, each with its options in the order the room sees them."""
+    shown = []
+    for question in item.questions:
+        options = list(question.options)
+        if question.shuffle:
+            random.Random(f"{item.id}/{question.id}#projector").shuffle(options)
+        shown.append((question, options))
+    return shown
+
+
+def projector_statements(item: Drill) -> list[Statement]:
+    """A drill's statements in the order the room sees them (the author's if not shuffled)."""
+    statements = list(item.statements)
+    if item.shuffle:
+        random.Random(f"{item.id}#projector").shuffle(statements)
+    return statements
+
+
 def default_choice(step: Step) -> Choice | None:
     """The choice the projector follows on "next": the best one, else the first that goes on."""
     going_on = [choice for choice in step.choices if choice.next]
@@ -317,6 +368,10 @@ def render_trainer(
         "projector_path": projector_path,
         "gamebook_path": gamebook_path,
         "default_choice": default_choice,
+        "projected": projected,
+        "coaching_first": coaching_first,
+        "projector_questions": projector_questions,
+        "projector_statements": projector_statements,
     }
 
     def page(template: str, path: str, title: str, nav_title: str, **context: Any) -> NavEntry:
@@ -369,7 +424,7 @@ def render_trainer(
                         item=item,
                     )
                 )
-            if isinstance(item, Case | RolePlay):
+            if projected(item):
                 entries.append(
                     page(
                         "projector.md.j2",

@@ -1015,6 +1015,11 @@ def check_course(checked: Checked, root: Path) -> Content | None:
             if entry.item is not None and entry.item not in items and entry.item not in broken:
                 at = ("facilitator", "run_sheet", i, "item")
                 out.append(_unknown_ref(module_doc.loaded, at, entry.item, "item", items))
+        on_sheet = {e.item for e in module.facilitator.run_sheet if e.item} or set(module.items)
+        for i, item_id in enumerate(module.facilitator.keep_when_short):
+            if item_id not in on_sheet:
+                at = ("facilitator", "keep_when_short", i)
+                out.append(_unknown_ref(module_doc.loaded, at, item_id, "run-sheet item", on_sheet))
     for item_id, item in items.items():
         if item_id not in module_of and f"listed:{item_id}" not in broken:
             out.append(

@@ -250,7 +250,7 @@ def test_a_missing_browser_is_a_clean_error_with_a_hint(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == [], "nothing is written"
 
 
-def test_a_missing_browser_stops_the_workshop_pdf_but_not_the_agenda(tmp_path: Path) -> None:
+def test_a_missing_browser_stops_the_workshop_pdf_but_not_the_run_of_show(tmp_path: Path) -> None:
     result = invoke(
         "workshop",
         "--modules",
@@ -265,7 +265,8 @@ def test_a_missing_browser_stops_the_workshop_pdf_but_not_the_agenda(tmp_path: P
     assert result.exit_code == 1
     assert "Workshop: Four things coaching is not" in result.stdout
     assert "error: no Chromium browser at" in result.stderr
-    assert [p.name for p in (tmp_path / "ws").iterdir()] == ["workshop.html"]
+    written = sorted(p.name for p in (tmp_path / "ws").iterdir())
+    assert written == ["prework-email.txt", "workshop.html"]
 
 
 def test_no_browser_on_the_path_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from mkdocs.utils.meta import get_data
 
-from builder.model import Case, Choice, Step
+from builder.model import Case, Choice, Quiz, Step
 from builder.render import Rendered, render, story_order, url_of
 from builder.trainer import (
     SECTION_TITLE,
@@ -67,7 +67,7 @@ def trainer_pages(rendered: Rendered) -> dict[str, str]:
 # --- which pages, where ----------------------------------------------------------------------
 
 
-def test_every_module_has_a_guide_and_every_role_play_and_case_its_printables(
+def test_every_module_has_a_guide_and_every_activity_its_printables_and_projector_view(
     course: Content, site: Rendered
 ) -> None:
     expected = {"trainer/index.md", "trainer/dashboard.md"}
@@ -82,7 +82,10 @@ def test_every_module_has_a_guide_and_every_role_play_and_case_its_printables(
                 expected |= {
                     f"trainer/{module.id}/{item.id}-{p}.md" for p in ("projector", "gamebook")
                 }
+            if item.kind == "drill" or (isinstance(item, Quiz) and item.draw is None):
+                expected.add(f"trainer/{module.id}/{item.id}-projector.md")
     assert set(trainer_pages(site)) == expected
+    assert "trainer/final-assessment/final-quiz-projector.md" not in expected, "an exam bank"
 
 
 def test_the_four_things_module_has_cards_and_a_projector_view_for_each_role_play(
@@ -474,3 +477,18 @@ def test_the_front_matter_title_is_html_escaped_for_the_theme(tiny: Rendered) ->
 
 def test_two_renders_of_the_trainer_pages_are_identical(course: Content) -> None:
     assert trainer_pages(render(course, TEMPLATES)) == trainer_pages(render(course, TEMPLATES))
+
+
+def test_the_guide_lists_what_to_keep_when_time_is_short_as_the_planner_does(
+    course: Content, site: Rendered
+) -> None:
+    module = next(m for m in course.modules if m.id == "four-things-coaching-is-not")
+    guide = trainer_pages(site)[f"trainer/{module.id}/index.md"]
+    kept = guide.split("When time is short", 1)[1].split("</ol>", 1)[0]
+    titles = {item.id: item.title for item in course.items_of(module)}
+    listed = re.findall(r"<li>(.*?)</li>", kept)
+    assert listed == [titles[i].replace("'", "&#39;") for i in module.facilitator.keep_when_short]
+    assert listed[:2] == [
+        "Coaching is not managing: the activity dip",
+        "Coaching is not role modeling: the top rep&#39;s secret",
+    ]

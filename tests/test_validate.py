@@ -258,6 +258,16 @@ COURSE_CASES = [
         (replace(MODULE, "      item: welcome", "      item: welcom"),),
     ),
     CourseCase(
+        "unknown-item-kept-when-short",
+        (
+            replace(
+                MODULE,
+                "  run_sheet:\n",
+                "  keep_when_short: [welcom]\n  run_sheet:\n",
+            ),
+        ),
+    ),
+    CourseCase(
         "unknown-step-reference",
         (replace(CASE, "next: sad-end", "next: sadend"),),
     ),

@@ -6,22 +6,24 @@ import itertools
 import re
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner, Result
 
 from builder.adapters.cli import main
 from builder.estimate import estimate
 from builder.model import Module
-from builder.trainer import run_sheet
 from builder.validate import Content, validate_content
 from builder.workshop import (
     Plan,
     WorkshopError,
-    core_of,
     find_modules,
     format_plan,
+    parse_start,
     plan_workshop,
+    prework_message,
 )
+from tests.test_validate import check_golden
 
 ROOT = Path(__file__).resolve().parent.parent
 FOUR_THINGS = "four-things-coaching-is-not"
@@ -40,8 +42,12 @@ def modules(course: Content, *ids: str) -> list[Module]:
     return found
 
 
-def plan(course: Content, minutes: int, *ids: str) -> Plan:
-    return plan_workshop(course, modules(course, *ids), minutes)
+def plan(course: Content, minutes: int, *ids: str, start: int | None = None) -> Plan:
+    return plan_workshop(course, modules(course, *ids), minutes, start)
+
+
+GOLDEN = ROOT / "tests" / "golden" / "workshop"
+TWO = ("three-levers", FOUR_THINGS)
 
 
 def invoke(*args: str) -> Result:
@@ -54,113 +60,162 @@ def invoke(*args: str) -> Result:
 # --- the plan --------------------------------------------------------------------------------
 
 
-def test_a_90_minute_slot_runs_the_core_live_and_fills_the_rest_of_the_slot(
+@pytest.mark.parametrize(
+    ("ids", "minutes"),
+    [
+        *((("four-things-coaching-is-not",), m) for m in (30, 45, 60, 90, 180)),
+        *((TWO, m) for m in (30, 45, 60, 90, 180)),
+    ],
+    ids=lambda v: str(v) if isinstance(v, int) else "+".join(v),
+)
+def test_the_run_of_show_is_the_golden_one(
+    course: Content, ids: tuple[str, ...], minutes: int, update_golden: bool
+) -> None:
+    text = format_plan(plan(course, minutes, *ids, start=parse_start("09:00")))
+    check_golden(GOLDEN / f"{'+'.join(ids)}-{minutes}.txt", text, update_golden)
+
+
+@pytest.mark.parametrize("ids", [(FOUR_THINGS,), TWO, ("where-the-pieces-fit",)])
+def test_a_session_opens_closes_and_never_ends_on_a_break(
+    course: Content, ids: tuple[str, ...]
+) -> None:
+    for minutes in range(25, 301, 5):
+        try:
+            agenda = plan(course, minutes, *ids)
+        except WorkshopError:
+            assert minutes < 30, minutes
+            continue
+        kinds = [row.kind for row in agenda.rows]
+        assert kinds[0] == "opening"
+        assert [r.title for r in agenda.rows if r.kind == "close"] == [
+            "Debrief",
+            "Action plan",
+            "Evaluation",
+        ]
+        assert kinds[-1] == "close"
+        assert kinds.count("break") == minutes // 120, (minutes, kinds)
+        body = [k for k in kinds if k not in ("opening", "close", "slack")]
+        assert body[0] != "break"
+        assert body[-1] != "break"
+        assert agenda.rows[-1].start + agenda.rows[-1].minutes == minutes
+        for before, after in itertools.pairwise(agenda.rows):
+            assert after.start == before.start + before.minutes
+
+
+def test_a_break_only_in_a_slot_of_two_hours_or_more(course: Content) -> None:
+    assert [r for r in plan(course, 90, FOUR_THINGS).rows if r.kind == "break"] == []
+    assert [r.minutes for r in plan(course, 120, FOUR_THINGS).rows if r.kind == "break"] == [10]
+
+
+def test_the_opening_says_the_separating_questions(course: Content) -> None:
+    agenda = plan(course, 90, FOUR_THINGS)
+    opening = [r for r in agenda.rows if r.kind == "opening"]
+    assert [r.title for r in opening] == ["Welcome and objectives", "The separating questions"]
+    for question in course.course.lookalike_test:
+        assert question.question in opening[1].says
+
+
+def test_when_time_is_short_the_modules_own_priorities_stay_in_the_room(
     course: Content,
 ) -> None:
+    module = modules(course, FOUR_THINGS)[0]
+    assert module.facilitator.keep_when_short[:2] == ["not-managing", "not-role-modeling"]
     agenda = plan(course, 90, FOUR_THINGS)
-    assert agenda.used <= 90
-    assert agenda.core == 40  # role play 1 (30) and the break (10)
-    assert [s.activity.activity for s in agenda.live if s.core] == [
-        "Role play 1: managing versus coaching (trios)",
-        "Break",
+    role_plays = [r.activity.item.id for r in agenda.live if r.activity and r.activity.item]
+    assert [i for i in role_plays if i.startswith("not-")] == ["not-managing", "not-role-modeling"]
+    # at 30 minutes no role play fits: the kept drill runs instead
+    short = plan(course, 30, FOUR_THINGS)
+    assert [r.activity.item.id for r in short.live if r.activity and r.activity.item] == [
+        "lookalike-drill"
     ]
-    assert agenda.full == 173
-    assert agenda.spare == 90 - agenda.used
-    assert agenda.used == 90, "the greedy fill uses every minute it can here"
+
+
+def test_slack_is_shown_when_there_is_any(course: Content) -> None:
+    for minutes in (45, 90, 180, 240):
+        agenda = plan(course, minutes, FOUR_THINGS)
+        slack = [r for r in agenda.rows if r.kind == "slack"]
+        assert agenda.spare > 0
+        assert [r.minutes for r in slack] == [agenda.spare]
+        assert agenda.rows[agenda.rows.index(slack[0]) + 1].title == "Debrief"
 
 
 def test_every_item_is_either_run_live_or_assigned_as_pre_work_exactly_once(
     course: Content,
 ) -> None:
-    for minutes in (40, 60, 90, 120, 173):
+    for minutes in (30, 60, 90, 120, 173, 240):
         agenda = plan(course, minutes, FOUR_THINGS)
-        live = [s.activity.item.id for s in agenda.live if s.activity.item]
+        live = [r.activity.item.id for r in agenda.live if r.activity and r.activity.item]
         pre = [p.item.id for p in agenda.prework]
         module = modules(course, FOUR_THINGS)[0]
         assert sorted(live + pre) == sorted(module.items), minutes
         assert agenda.prework_minutes == sum(p.minutes for p in agenda.prework)
 
 
-def test_live_activities_keep_run_sheet_order_on_one_clock_from_zero(course: Content) -> None:
-    agenda = plan(course, 120, "three-levers", "canadian-country-manager", "where-the-pieces-fit")
-    assert agenda.live[0].start == 0
-    for before, after in itertools.pairwise(agenda.live):
-        assert after.start == before.start + before.minutes
-        if before.module.id == after.module.id:
-            assert before.activity.index < after.activity.index
-    order = [s.module.id for s in agenda.live]
-    assert order == sorted(
-        order, key=["three-levers", "canadian-country-manager", "where-the-pieces-fit"].index
-    )
-
-
-def test_role_plays_are_kept_in_the_room_before_quizzes_and_pages(course: Content) -> None:
-    agenda = plan(course, 75, FOUR_THINGS)  # core 40: room for one more role play (30) and 5
-    kinds = [s.activity.item.kind for s in agenda.live if s.activity.item]
-    assert kinds.count("roleplay") == 2
-    assert "page" not in kinds
-    intro = [p for p in agenda.prework if p.item.id == "lookalikes-intro"]
+def test_pre_work_takes_the_self_study_minutes(course: Content) -> None:
+    intro = [p for p in plan(course, 90, FOUR_THINGS).prework if p.item.id == "lookalikes-intro"]
     assert intro
     assert intro[0].item.minutes is None
-    assert intro[0].minutes == estimate(intro[0].item), (
-        "pre-work takes the item's self-study minutes (here the builder's estimate)"
-    )
+    assert intro[0].minutes == estimate(intro[0].item)
     assert intro[0].activity is not None
     assert intro[0].activity.minutes == 8
 
 
-def test_a_slot_longer_than_the_run_sheets_runs_everything_live(course: Content) -> None:
-    agenda = plan(course, 180, FOUR_THINGS)
-    assert agenda.prework == []
-    assert agenda.used == 173
-    assert agenda.spare == 7
+def test_rows_merge_the_guide_notes_materials_grouping_and_debrief(course: Content) -> None:
+    agenda = plan(course, 90, FOUR_THINGS)
+    row = next(r for r in agenda.live if r.activity and r.activity.item)
+    item = row.activity.item if row.activity else None
+    assert item is not None
+    assert item.id == "not-managing"
+    assert row.grouping == "Groups of three"
+    assert row.materials[0].startswith("Role-play cards")
+    assert row.says == item.facilitator.notes
+    assert row.debrief[: len(item.debrief)] == item.debrief  # type: ignore[attr-defined]
+    assert row.page == f"trainer/{FOUR_THINGS}/not-managing-projector/"
 
 
-def test_the_live_core_is_the_room_activities_and_the_most_interactive_one(
+@pytest.mark.parametrize(
+    ("text", "minutes"), [("09:00", 540), ("13:05", 785), ("0:30", 30), ("23:59", 1439)]
+)
+def test_a_start_time_is_read_as_a_time_of_day(text: str, minutes: int) -> None:
+    assert parse_start(text) == minutes
+
+
+@pytest.mark.parametrize("text", ["9", "9:0", "24:00", "09:60", "nine", "09-00", ""])
+def test_anything_else_is_not_a_start_time(text: str) -> None:
+    with pytest.raises(ValueError, match="is not a time"):
+        parse_start(text)
+
+
+def test_a_start_time_gives_clock_times(course: Content) -> None:
+    agenda = plan(course, 90, FOUR_THINGS, start=parse_start("09:00"))
+    assert agenda.clock(agenda.rows[0].start) == "09:00"
+    last = agenda.rows[-1]
+    assert agenda.clock(last.start + last.minutes) == "10:30"
+    assert plan(course, 90, FOUR_THINGS).clock(90) == "1:30"
+
+
+def test_a_slot_too_short_for_the_opening_close_and_one_activity_cannot_fit(
     course: Content,
 ) -> None:
-    sheet = run_sheet(course, modules(course, "canadian-country-manager")[0])
-    core = core_of(sheet)
-    assert [a.item.kind if a.item else None for a in core] == [None, None, "roleplay", None]
-    final = run_sheet(course, modules(course, "final-assessment")[0])
-    assert [a.item for a in core_of(final)] == [None, None], "a quiz can be pre-work"
-
-
-def test_modules_whose_live_core_exceeds_the_slot_cannot_fit(course: Content) -> None:
-    with pytest.raises(WorkshopError, match=r"takes 40 minutes, but the slot is 30") as caught:
-        plan(course, 30, FOUR_THINGS)
+    with pytest.raises(WorkshopError, match=r"a slot of 12 minutes leaves 2 after") as caught:
+        plan(course, 12, FOUR_THINGS)
     problem = caught.value.problem
-    assert problem.code == "workshop-does-not-fit"
     lines = problem.format().splitlines()
     assert re.fullmatch(
         r"content/03-four-things-coaching-is-not/module\.yml:\d+:\d+: "
-        r"error\[workshop-does-not-fit\]: the live core of four-things-coaching-is-not takes "
-        r"40 minutes, but the slot is 30 minutes",
+        r"error\[workshop-does-not-fit\]: a slot of 12 minutes .*takes 5",
         lines[0],
     )
-    assert lines[1].startswith("    hint: book at least 40 minutes, or choose fewer modules")
-    assert [line.split(": ", 1)[0] for line in lines[2:]] == ["    note"] * 2
-    assert re.search(r'module\.yml:\d+:\d+: "Break", 10 min \(a room activity', lines[3])
+    assert lines[1] == "    hint: book at least 15 minutes"
 
 
-def test_the_position_of_each_core_activity_is_its_run_sheet_line(course: Content) -> None:
-    with pytest.raises(WorkshopError) as caught:
-        plan(course, 30, FOUR_THINGS)
-    text = (ROOT / "content" / "03-four-things-coaching-is-not" / "module.yml").read_text(
-        encoding="utf-8"
-    )
-    lines = text.splitlines()
-    for note in caught.value.problem.notes:
-        line = int(re.search(r"module\.yml:(\d+):", note).group(1))  # type: ignore[union-attr]
-        activity = note.split('"')[1]
-        assert activity in lines[line - 1], note
-
-
-def test_the_text_agenda_lists_the_live_clock_and_the_pre_work_links(course: Content) -> None:
-    text = format_plan(plan(course, 90, FOUR_THINGS))
-    assert text.startswith("Workshop: Four things coaching is not\nSlot: 90 min. Live: 90 min.")
-    assert re.search(r"0:00-0:30\s+30 min \* Role play 1", text)
-    assert "(four-things-coaching-is-not/lookalikes-intro/)" in text
+def test_the_pre_work_email_has_the_full_addresses(course: Content) -> None:
+    agenda = plan(course, 90, FOUR_THINGS, start=parse_start("09:00"))
+    text = prework_message(agenda, "https://courses.example.org/coaching")
+    for work in agenda.prework:
+        assert f"https://courses.example.org/coaching/{work.url}" in text
+    assert "https://courses.example.org/coaching/progress/" in text
+    assert " at 09:00" in text
 
 
 def test_find_modules_keeps_the_given_order_and_reports_unknown_ids(course: Content) -> None:
@@ -180,12 +235,19 @@ def test_course_workshop_prints_the_agenda() -> None:
 
 
 def test_course_workshop_exits_1_with_a_diagnostic_when_the_modules_cannot_fit() -> None:
-    result = invoke("workshop", "--modules", f"three-levers,{FOUR_THINGS}", "--minutes", "60")
+    result = invoke("workshop", "--modules", f"three-levers,{FOUR_THINGS}", "--minutes", "12")
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert "error[workshop-does-not-fit]: the live core of three-levers, " in result.stderr
-    assert "takes 78 minutes, but the slot is 60 minutes" in result.stderr
+    assert "error[workshop-does-not-fit]: a slot of 12 minutes leaves 2 after" in result.stderr
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("start", ["9", "25:00"])
+def test_course_workshop_exits_2_for_a_start_that_is_not_a_time(start: str) -> None:
+    result = invoke("workshop", "--modules", FOUR_THINGS, "--minutes", "90", "--start", start)
+    assert result.exit_code == 2
+    assert "--start" in result.stderr
+    assert "is not a time" in result.stderr
 
 
 @pytest.mark.parametrize(
@@ -219,15 +281,24 @@ def test_course_workshop_writes_the_agenda_as_html_and_a_pdf(tmp_path: Path) -> 
         "90",
         "--paper",
         "letter",
+        "--start",
+        "09:00",
         "--out",
         str(out),
     )
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == ["workshop.html", "workshop.pdf"]
+    names = ["prework-email.txt", "workshop.html", "workshop.pdf"]
+    assert sorted(p.name for p in out.iterdir()) == names
     html = (out / "workshop.html").read_text(encoding="utf-8")
-    assert "<title>Workshop plan: 90 minutes</title>" in html
+    assert "<title>Run of show: 90 minutes</title>" in html
     assert "size: letter;" in html
-    assert html.count('<tr class="core">') == 2
+    assert html.count('<tr class="cq-row-activity">') == 3
+    assert html.count('<tr class="cq-row-close">') == 3
+    assert "09:00&ndash;09:05" in html
+    # the pre-work links are full addresses, from mkdocs.yml's site_url by default
+    email = (out / "prework-email.txt").read_text(encoding="utf-8")
+    assert f"http://127.0.0.1:8000/{FOUR_THINGS}/lookalikes-intro/" in email
+    assert f"http://127.0.0.1:8000/{FOUR_THINGS}/lookalikes-intro/" in html
     pdf = (out / "workshop.pdf").read_bytes()
     assert pdf.startswith(b"%PDF-")
     boxes = {
@@ -237,3 +308,14 @@ def test_course_workshop_writes_the_agenda_as_html_and_a_pdf(tmp_path: Path) -> 
     assert boxes == {(612, 792)}
     assert re.search(r"^wrote .*workshop\.pdf \(\d+ pages, \d+ KB\)$", result.stderr, re.M)
     assert "wrote" not in result.stdout, "stdout holds the agenda only"
+
+
+def test_course_workshop_takes_the_site_address_for_the_pre_work_links(tmp_path: Path) -> None:
+    from builder.adapters.cli import _configured_site_url
+
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: X\nsite_url: https://example.org/course/\n", encoding="utf-8")
+    assert _configured_site_url(config) == "https://example.org/course/"
+    config.write_text("site_name: X\n", encoding="utf-8")
+    with pytest.raises(click.UsageError, match="has no site_url; give --site-url"):
+        _configured_site_url(config)

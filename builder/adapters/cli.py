@@ -19,7 +19,7 @@ from ..scaffold import KINDS, scaffold
 from ..schema import KINDS as SCHEMA_KINDS
 from ..schema import schema_text, write_schemas
 from ..validate import Content, find_content_files, validate_content, validate_standalone
-from ..workshop import WorkshopError, find_modules, format_plan, plan_workshop
+from ..workshop import WorkshopError, find_modules, format_plan, parse_start, plan_workshop
 from ..write import build_into, write_pages
 
 CONTENT = click.option(
@@ -332,38 +332,73 @@ def handouts(
     default=None,
     help="Also write the agenda as workshop.html and workshop.pdf into this folder.",
 )
+@click.option(
+    "--start",
+    default=None,
+    metavar="HH:MM",
+    help="When the session starts (e.g. 09:00): the run of show gives clock times.",
+)
+@click.option(
+    "--site-url",
+    default=None,
+    help="The published site's address, for the pre-work links (default: site_url of mkdocs.yml).",
+)
 @PAPER
 @CHROMIUM
 @CONTENT
 @TEMPLATES
+@CONFIG
 def workshop(
     module_ids: str,
     minutes: int,
     out: Path | None,
+    start: str | None,
+    site_url: str | None,
     paper: str,
     chromium: Path | None,
     content_dir: Path,
     templates_dir: Path,
+    config_file: Path,
 ) -> None:
-    """Plan a workshop that fits MINUTES: what runs live and what becomes pre-work."""
+    """Plan a workshop that fits MINUTES: a run of show, and what becomes pre-work."""
+    try:
+        begins = parse_start(start) if start is not None else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--start") from None
     content = _valid_content(content_dir)
     modules = _modules(content, [i.strip() for i in module_ids.split(",")], "--modules")
     try:
-        plan = plan_workshop(content, modules, minutes)
+        plan = plan_workshop(content, modules, minutes, begins)
     except WorkshopError as exc:
         click.echo(exc.problem.format(), err=True)
         sys.exit(exc.exit_code)
     click.echo(format_plan(plan), nl=False)
     if out is None:
         return
+    address = site_url or _configured_site_url(config_file)
     try:
         written = write_workshop(
-            content, plan, templates_dir.parent / "print", PAPERS[paper], out, chromium
+            content, plan, templates_dir.parent / "print", PAPERS[paper], out, chromium, address
         )
     except HandoutError as exc:
         click.echo(exc.format(), err=True)
         sys.exit(exc.exit_code)
     _wrote(written, err=True)
+
+
+def _configured_site_url(config_file: Path) -> str:
+    """mkdocs.yml's ``site_url`` (its ``!ENV`` tag read as MkDocs reads it)."""
+    from mkdocs.utils.yaml import yaml_load
+
+    if not config_file.is_file():
+        raise click.UsageError(
+            f"no MkDocs configuration at {config_file}; give --site-url or --config"
+        )
+    config = yaml_load(config_file.read_text(encoding="utf-8")) or {}
+    url = config.get("site_url")
+    if not isinstance(url, str) or not url:
+        raise click.UsageError(f"{config_file} has no site_url; give --site-url")
+    return url
 
 
 # --- end of trainer toolkit ----------------------------------------------------------------

@@ -187,6 +187,13 @@ class ModuleFacilitator(Strict):
         default_factory=list, description="The workshop's activities in order, with minutes."
     )
     notes: Markdown | None = Field(default=None, description="Facilitation notes for the module.")
+    keep_when_short: list[Id] = Field(
+        default_factory=list,
+        description="When the workshop is shorter than the run sheet, the items whose "
+        "activities stay in the room, most important first (e.g. the two role plays the notes "
+        "recommend). `course workshop` keeps them before any other activity, and the guide "
+        "lists them; each must be an item of the run sheet.",
+    )
     debrief: list[Text] = Field(
         default_factory=list, description="Closing debrief questions for the module."
     )

@@ -357,7 +357,7 @@ def test_a_role_play_runs_on_the_projector_from_the_keyboard(page: Page) -> None
     expect(reveal).to_be_hidden()
     page.keyboard.press("r")  # reveal: the whole conversation and what it was
     expect(reveal).to_be_visible()
-    expect(reveal).to_contain_text("This was managing")
+    expect(reveal).to_contain_text("This was coaching")  # this role play plays it first
     expect(lines.locator("visible=true")).to_have_count(lines.count())
     expect(page.get_by_role("button", name="Reveal")).to_have_attribute("aria-pressed", "true")
     page.keyboard.press("ArrowLeft")
@@ -402,6 +402,191 @@ def test_the_projector_buttons_work_too(page: Page) -> None:
     assert visible_slide(page) == "monday"
     page.get_by_role("button", name="Start again").click()
     expect(page.locator('[data-slide="monday"] .cq-reveal')).to_be_hidden()
+
+
+#: What the projector shows after a key press, measured in the page: the visible slide, its
+#: heading, newest visible line, vote prompt and reveal (None when hidden), each as
+#: [top, bottom] in CSS pixels, and the top edge below which nothing is covered (the site's
+#: header, out of full screen).
+SHOWN_JS = """() => {
+  const slide = [...document.querySelectorAll('.cq-slide')].find(s => !s.hidden);
+  const box = (el) => {
+    if (!el || !el.getClientRects().length || getComputedStyle(el).visibility === 'hidden') {
+      return null;
+    }
+    const r = el.getBoundingClientRect();
+    return [r.top, r.bottom];
+  };
+  const built = [...slide.querySelectorAll('.cq-build')].filter(b => !b.hidden);
+  const header = document.querySelector('.md-header');
+  return {
+    slide: slide.dataset.slide,
+    heading: box(slide.querySelector('h2')),
+    built: built.length,
+    lines: slide.querySelectorAll('.cq-build').length,
+    line: box(built[built.length - 1]),
+    vote: box(slide.querySelector('.cq-vote')),
+    choices: box(slide.querySelector('.cq-choices')),
+    reveal: box(slide.querySelector('.cq-reveal')),
+    status: box(document.querySelector('.cq-projector .cq-status')),
+    full: document.fullscreenElement !== null,
+    top: document.fullscreenElement || !header ? 0 : header.getBoundingClientRect().bottom,
+    height: window.innerHeight,
+  };
+}"""
+
+
+def in_view(shown: dict[str, Any], what: str) -> bool:
+    """Whether ``what`` is on screen: whole, or from its top down if taller than the screen."""
+    top, bottom = shown[what]
+    if bottom - top > shown["height"] - shown["top"]:
+        return bool(shown["top"] - 1 <= top <= shown["top"] + 80)
+    return bool(shown["top"] - 1 <= top and bottom <= shown["height"] + 1)
+
+
+@pytest.mark.parametrize("full", [True, False], ids=["full-screen", "window"])
+@pytest.mark.parametrize("size", [(1920, 1080), (1280, 720)], ids=["1920x1080", "1280x720"])
+def test_a_clicker_keeps_whatever_it_shows_on_screen(
+    page: Page, size: tuple[int, int], full: bool
+) -> None:
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    page.goto(f"trainer/{FOUR_THINGS}/not-managing-projector/")
+    page.locator(".cq-projector .cq-status").wait_for()
+    if full:
+        page.keyboard.press("f")
+        page.wait_for_function("document.fullscreenElement !== null")
+    before = page.evaluate(SHOWN_JS)
+    checked = {"line": 0, "vote": 0, "reveal": 0, "heading": 0}
+    for _ in range(60):
+        page.keyboard.press("PageDown")
+        shown = page.evaluate(SHOWN_JS)
+        assert shown["full"] is full
+        if shown["slide"] != before["slide"]:
+            what = "heading"
+        elif shown["reveal"] and not before["reveal"]:
+            what = "reveal"
+        elif shown["built"] > before["built"]:
+            what = "vote" if shown["built"] == shown["lines"] and shown["vote"] else "line"
+            if what == "vote":  # the last line and the vote prompt appear together
+                assert in_view(shown, "line"), shown
+        else:
+            break  # the last slide: nothing more to show
+        assert in_view(shown, what), (what, shown)
+        checked[what] += 1
+        if full:
+            assert shown["status"] is not None, "the trainer's cue stays in full screen"
+            assert shown["status"][1] <= shown["height"] + 1
+        before = shown
+    assert before["slide"] == "debrief"
+    assert (checked["reveal"], checked["vote"]) == (2, 2), checked
+    assert checked["line"] > 10, checked
+    # PageUp goes back: the reveal of round 2 is hidden again on the way.
+    for _ in range(12):
+        page.keyboard.press("PageUp")
+    assert page.evaluate(SHOWN_JS)["slide"] != "debrief"
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1280, 720)], ids=["1920x1080", "1280x720"])
+def test_at_a_case_decision_the_room_sees_the_choices_it_votes_on(
+    page: Page, size: tuple[int, int]
+) -> None:
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    page.goto("trainer/three-levers/kpi-review-meeting-projector/")
+    page.locator(".cq-projector .cq-status").wait_for()
+    page.keyboard.press("f")
+    page.wait_for_function("document.fullscreenElement !== null")
+    page.keyboard.press("PageDown")  # the consequences of the first decision
+    assert in_view(page.evaluate(SHOWN_JS), "reveal")
+    page.keyboard.press("PageDown")  # the next decision, following the best choice
+    shown = page.evaluate(SHOWN_JS)
+    assert shown["slide"] == "replay"
+    assert in_view(shown, "choices"), shown
+    assert in_view(shown, "vote"), shown
+
+
+def test_space_moves_on_and_never_leaves_full_screen(page: Page) -> None:
+    page.goto(f"trainer/{FOUR_THINGS}/not-managing-projector/")
+    page.get_by_role("button", name="Full screen").click()
+    page.wait_for_function("document.fullscreenElement !== null")
+    page.keyboard.press("Space")
+    page.keyboard.press("Space")
+    assert page.evaluate("document.fullscreenElement !== null")
+    assert visible_slide(page) == "roles"
+    # Even with focus put back on the button, Space moves on.
+    page.get_by_role("button", name="Full screen").focus()
+    page.keyboard.press("Space")
+    assert page.evaluate("document.fullscreenElement !== null")
+    expect(page.locator('[data-slide="roles"] .cq-build').locator("visible=true")).to_have_count(2)
+    page.keyboard.press("f")  # F leaves full screen
+    page.wait_for_function("document.fullscreenElement === null")
+    expect(page.get_by_role("button", name="Full screen")).to_have_attribute(
+        "aria-pressed", "false"
+    )
+
+
+@pytest.mark.parametrize("key", ["b", "."])
+def test_b_or_a_full_stop_blanks_the_screen_and_any_key_brings_it_back(
+    page: Page, key: str
+) -> None:
+    page.goto(f"trainer/{FOUR_THINGS}/not-managing-projector/")
+    page.keyboard.press("PageDown")
+    slide = page.locator('[data-slide="roles"]')
+    expect(slide).to_be_visible()
+    page.keyboard.press(key)
+    expect(slide).to_be_hidden()
+    expect(page.locator(".cq-projector")).to_have_css("background-color", "rgb(0, 0, 0)")
+    page.keyboard.press("PageDown")  # brings the slide back without moving on
+    expect(slide).to_be_visible()
+    expect(slide.locator(".cq-build").locator("visible=true")).to_have_count(0)
+    page.keyboard.press(key)
+    page.keyboard.press(key)
+    expect(slide).to_be_visible()
+
+
+def test_the_rounds_are_not_always_in_the_same_order(page: Page) -> None:
+    truths = []
+    for item in ("not-managing", "not-training"):
+        page.goto(f"trainer/{FOUR_THINGS}/{item}-projector/")
+        heading = page.locator('[data-slide="round-1"] .cq-reveal h3')
+        truths.append(str(heading.text_content()))
+    assert truths == ["This was coaching", "This was training"]
+
+
+def test_a_quiz_runs_on_the_projector_one_question_at_a_time(
+    page: Page, run_axe: Callable[[Page], list[dict[str, Any]]]
+) -> None:
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto(f"trainer/{FOUR_THINGS}/spot-managing-projector/")
+    slides = page.locator(".cq-slide")
+    status = page.locator(".cq-projector .cq-status")
+    expect(status).to_contain_text("Question 1 of")
+    expect(status).to_contain_text("Let the room vote")
+    first = page.locator(".cq-slide:visible")
+    expect(first.locator(".cq-options li")).not_to_have_count(0)
+    expect(first.locator(".cq-vote")).to_be_visible()
+    reveal = first.locator(".cq-reveal")
+    expect(reveal).to_be_hidden()
+    page.keyboard.press("PageDown")  # the reveal, with the explanation
+    expect(reveal).to_be_visible()
+    assert in_view(page.evaluate(SHOWN_JS), "reveal")
+    right = first.locator(".cq-options li.cq-right")
+    expect(right.first).to_have_css("font-weight", "700")
+    expect(reveal).to_contain_text(str(right.first.text_content()))
+    assert run_axe(page) == []
+    page.keyboard.press("PageDown")
+    expect(status).to_contain_text("Question 2 of")
+    expect(slides.locator("visible=true")).to_have_count(1)
+
+
+def test_a_drill_runs_on_the_projector_one_statement_at_a_time(page: Page) -> None:
+    page.goto(f"trainer/{FOUR_THINGS}/lookalike-drill-projector/")
+    first = page.locator(".cq-slide:visible")
+    expect(first.locator("h2")).to_contain_text(re.compile(r"^Statement 1 of \d+$"))
+    answer = str(first.locator(".cq-options li.cq-right").text_content())
+    page.keyboard.press("Space")
+    expect(first.locator(".cq-reveal h3")).to_contain_text(answer)
+    page.keyboard.press("ArrowLeft")
+    expect(first.locator(".cq-reveal")).to_be_hidden()
 
 
 def test_without_the_script_every_slide_is_on_the_page(browser: Any, base_url: str) -> None:
@@ -487,7 +672,10 @@ def test_a_learner_page_reached_from_a_trainer_page_starts_the_learner_script(
     learner_css = 'link[rel="stylesheet"][href$="assets/course.css"]'
     expect(page.locator(learner_css)).to_have_count(0)
     page.evaluate("window.cqStillThisDocument = true")
-    page.get_by_role("link", name="Check your understanding of the three levers").first.click()
+    # exact: the guide also links "Projector view: Check your understanding..."
+    page.get_by_role(
+        "link", name="Check your understanding of the three levers", exact=True
+    ).first.click()
     page.wait_for_url("**/three-levers/levers-check/")
     assert page.evaluate("window.cqStillThisDocument === true"), "instant navigation was used"
     question = page.locator("fieldset[data-question]").first
@@ -497,7 +685,7 @@ def test_a_learner_page_reached_from_a_trainer_page_starts_the_learner_script(
     question.locator("input").first.check()
     question.get_by_role("button", name="Check").click()
     expect(question.get_by_role("status")).not_to_be_empty()
-    page.get_by_role("link", name="Sort it: which lever?").first.click()
+    page.get_by_role("link", name="Sort it: which lever?", exact=True).first.click()
     page.wait_for_url("**/three-levers/levers-drill/")
     assert page.evaluate("window.cqStillThisDocument === true")
     expect(page.locator("fieldset[data-question]").first.locator(".cq-actions")).to_have_count(1)

@@ -53,6 +53,25 @@
         : "");
       status.textContent = (branching ? "" : "Slide " + (state.index + 1) + " of " + slides.length + ": ") +
         slide.querySelector("h2").textContent + ". " + hint;
+      slide.classList.toggle("cq-revealed", !!reveal() && state.revealed);
+      show(newest());
+    }
+
+    /* What the last key press brought: the reveal, the vote prompt (or a case's choices), the
+       newest line, or the slide's heading. It is scrolled into view (the box in full screen, else the page), so a
+       room following a clicker sees it. */
+    function newest() {
+      var slide = slides[state.index];
+      /* In a case the choices come after the prompt: the room must see what it votes on. */
+      var vote = slide.querySelector(".cq-choices") || slide.querySelector(".cq-vote");
+      if (reveal() && state.revealed) return reveal();
+      if (state.built < builds().length) return state.built ? builds()[state.built - 1] : slide.querySelector("h2");
+      return vote || (state.built ? builds()[state.built - 1] : slide.querySelector("h2"));
+    }
+
+    var started = false;
+    function show(element) {
+      if (started && element.scrollIntoView) element.scrollIntoView({ block: "nearest" });
     }
 
     function go(index) {
@@ -106,21 +125,31 @@
     box.querySelector(".cq-prev").addEventListener("click", control.back);
     box.querySelector(".cq-home").addEventListener("click", control.home);
     revealButton.addEventListener("click", control.reveal);
-    fullButton.addEventListener("click", function () {
+    control.full = function () {
       var request = document.fullscreenElement ? document.exitFullscreen() : box.requestFullscreen();
       if (request) request.catch(function () { draw("Full screen is not available here."); });
-    });
+      /* Not left on the button: Space, a clicker's "next", would press it again. */
+      box.focus({ preventScroll: true });
+    };
+    control.blank = function () {
+      box.classList.toggle("cq-blank");
+    };
+    fullButton.addEventListener("click", control.full);
     box.addEventListener("fullscreenchange", function () {
       fullButton.setAttribute("aria-pressed", String(document.fullscreenElement === box));
+      show(newest());
     });
     box.querySelector(".cq-controls").hidden = false;
     draw();
+    started = true;
   }
 
   var KEYS = {
     ArrowRight: "next", PageDown: "next", " ": "next",
     ArrowLeft: "back", PageUp: "back",
     r: "reveal", R: "reveal",
+    b: "blank", B: "blank", ".": "blank",
+    f: "full", F: "full",
     Home: "home"
   };
 
@@ -130,15 +159,17 @@
     var target = event.target;
     if (!control || event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
     if (target.closest && target.closest("input, textarea, select, [contenteditable], .md-search")) return;
-    if (event.key === " " && target.closest && target.closest("button, a, summary")) return;
-    if (/^[1-9]$/.test(event.key)) {
-      event.preventDefault();
-      return control.follow(Number(event.key));
-    }
-    var action = KEYS[event.key];
+    /* Space presses a focused link or button, except the full-screen one: there it is "next". */
+    if (event.key === " " && target.closest && target.closest("button:not(.cq-full), a, summary")) return;
+    var action = /^[1-9]$/.test(event.key) ? "follow" : KEYS[event.key];
     if (!action) return;
+    /* Material's own shortcuts listen on the window: "." would go to the next page, F to the
+       search box. On a projector page these keys are the projector's. */
     event.preventDefault();
-    control[action]();
+    event.stopPropagation();
+    /* A blank screen comes back on any key, without moving on. */
+    if (box.classList.contains("cq-blank") && action !== "full") return control.blank();
+    control[action](Number(event.key));
   });
 
   /* ---- wiring ---- */
