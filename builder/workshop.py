@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from .diagnostics import Diagnostic, Position, display_path, printable
 from .model import Item, Module
-from .render import url_of
+from .render import Urls, item_path
 from .trainer import Activity, clock, run_sheet
 from .validate import Content
 
@@ -63,11 +63,8 @@ class PreWork:
     minutes: int
     #: The run-sheet activity it replaces, or None for an item no run sheet uses.
     activity: Activity | None
-
-    @property
-    def url(self) -> str:
-        """The item's address below the site root."""
-        return url_of(f"{self.module.id}/{self.item.id}.md")
+    #: The item's address below the site root (``Urls``: as the site's mkdocs.yml makes it).
+    url: str
 
 
 @dataclass(frozen=True)
@@ -155,8 +152,13 @@ def core_of(activities: list[Activity]) -> list[Activity]:
     return sorted(core, key=lambda a: a.index)
 
 
-def plan_workshop(content: Content, modules: list[Module], minutes: int) -> Plan:
-    """The agenda for ``modules`` in a slot of ``minutes``; raises WorkshopError if none fits."""
+def plan_workshop(
+    content: Content, modules: list[Module], minutes: int, urls: Urls | None = None
+) -> Plan:
+    """The agenda for ``modules`` in a slot of ``minutes``; raises WorkshopError if none fits.
+
+    Pre-work is listed by the items' addresses on a site whose pages are at ``urls``.
+    """
     sheets = [(module, run_sheet(content, module)) for module in modules]
     core = {(m.id, a.index) for m, activities in sheets for a in core_of(activities)}
     core_minutes = sum(a.minutes for m, acts in sheets for a in acts if (m.id, a.index) in core)
@@ -189,7 +191,12 @@ def plan_workshop(content: Content, modules: list[Module], minutes: int) -> Plan
                 slots.append(Slot(module, activity, start, (module.id, activity.index) in core))
                 start += activity.minutes
     return Plan(
-        modules, minutes, slots, _prework(content, modules, slots, waiting), full, core_minutes
+        modules,
+        minutes,
+        slots,
+        _prework(content, modules, slots, waiting, urls or Urls()),
+        full,
+        core_minutes,
     )
 
 
@@ -198,6 +205,7 @@ def _prework(
     modules: list[Module],
     slots: list[Slot],
     waiting: list[tuple[Module, Activity]],
+    urls: Urls,
 ) -> list[PreWork]:
     """Items of activities left out of the room, and items no run sheet uses, in course order.
 
@@ -215,11 +223,10 @@ def _prework(
         for item in content.items_of(module):
             if item.id in live_items:
                 continue
-            if item.id in replaced:
-                activity = replaced[item.id]
-                prework.append(PreWork(module, item, content.self_study[item.id], activity))
-            elif item.id not in scheduled:
-                prework.append(PreWork(module, item, content.self_study[item.id], None))
+            if item.id in replaced or item.id not in scheduled:
+                minutes = content.self_study[item.id]
+                url = urls.of(item_path(module, item))
+                prework.append(PreWork(module, item, minutes, replaced.get(item.id), url))
     return prework
 
 

@@ -15,6 +15,7 @@ from ..diagnostics import ContentError, Diagnostic, did_you_mean, display_path, 
 from ..handouts import PAPERS, HandoutError, Written, write_handouts, write_workshop
 from ..model import Module
 from ..pipeline import run_pipeline
+from ..render import Urls
 from ..scaffold import KINDS, scaffold
 from ..schema import KINDS as SCHEMA_KINDS
 from ..schema import schema_text, write_schemas
@@ -336,6 +337,7 @@ def handouts(
 @CHROMIUM
 @CONTENT
 @TEMPLATES
+@CONFIG
 def workshop(
     module_ids: str,
     minutes: int,
@@ -344,12 +346,16 @@ def workshop(
     chromium: Path | None,
     content_dir: Path,
     templates_dir: Path,
+    config_file: Path,
 ) -> None:
-    """Plan a workshop that fits MINUTES: what runs live and what becomes pre-work."""
+    """Plan a workshop that fits MINUTES: what runs live and what becomes pre-work.
+
+    Pre-work is listed by the pages' addresses on the site that mkdocs.yml builds.
+    """
     content = _valid_content(content_dir)
     modules = _modules(content, [i.strip() for i in module_ids.split(",")], "--modules")
     try:
-        plan = plan_workshop(content, modules, minutes)
+        plan = plan_workshop(content, modules, minutes, _site_urls(config_file))
     except WorkshopError as exc:
         click.echo(exc.problem.format(), err=True)
         sys.exit(exc.exit_code)
@@ -364,6 +370,20 @@ def workshop(
         click.echo(exc.format(), err=True)
         sys.exit(exc.exit_code)
     _wrote(written, err=True)
+
+
+def _site_urls(config_file: Path) -> Urls:
+    """The form of the site's page URLs: ``use_directory_urls`` of mkdocs.yml, if there is one."""
+    if not config_file.is_file():
+        return Urls()
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    _quiet_mkdocs()
+    try:
+        return Urls(load_config(str(config_file)).use_directory_urls)
+    except MkDocsException as exc:
+        raise click.BadParameter(str(exc), param_hint="--config") from None
 
 
 # --- end of trainer toolkit ----------------------------------------------------------------
