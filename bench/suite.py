@@ -6,6 +6,7 @@ Imported by run.py only after the snapshot is on the import path, so `builder` h
 from __future__ import annotations
 
 import contextlib
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +17,6 @@ import synthetic
 from report import progress
 
 from builder.diagnostics import ContentError
-from builder.render import url_of
 
 EDITS = 10
 SERVE_TIMEOUT = 120.0
@@ -77,13 +77,20 @@ def measure_shipped(
         edited = next((s for s in scenarios if s.kind == "case"), scenarios[0])
         served = shutil.copytree(project, root / "serve" / "project")
         content_dir, _templates = synthetic.plugin_dirs(served)
-        page = "/" + url_of(f"{edited.module}/{edited.id}.md")
+        page = "/" + page_url(site, edited.id)
         progress(f"shipped course: `course serve`, {EDITS} edits of {edited.path}, polling {page}")
         out["rebuild"] = measure.serve_rebuild(
             served, content_dir / edited.path, page, EDITS, SERVE_TIMEOUT
         )
         progress(f"shipped course: rebuild median {out['rebuild']['median_s']:.2f} s")
     return out
+
+
+def page_url(site: Path, item_id: str) -> str:
+    """The URL of an item below the site root, as the build wrote it into ``course.json``."""
+    course = json.loads((site / "course.json").read_text(encoding="utf-8"))
+    found: str = next(i["url"] for m in course["modules"] for i in m["items"] if i["id"] == item_id)
+    return found
 
 
 def measure_size(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .diagnostics import ContentError, Diagnostic, has_errors
-from .render import Rendered, render
+from .render import Rendered, Urls, render
 from .validate import Content, validate_content
 
 
@@ -22,10 +22,13 @@ class Result:
     seconds: float
 
 
-def run_pipeline(content_dir: Path, templates_dir: Path, *, strict: bool = False) -> Result:
+def run_pipeline(
+    content_dir: Path, templates_dir: Path, *, strict: bool = False, urls: Urls | None = None
+) -> Result:
     """Validate and render the course; raises ContentError listing every problem.
 
-    With ``strict``, warnings count as errors.
+    With ``strict``, warnings count as errors. Pages link to each other at ``urls`` (the
+    form of ``use_directory_urls``; default: folders).
     """
     started = time.perf_counter()
     # The pipeline makes millions of short-lived objects and few reference cycles, so the
@@ -39,7 +42,7 @@ def run_pipeline(content_dir: Path, templates_dir: Path, *, strict: bool = False
             diagnostics = [d.as_error() for d in diagnostics]
         if content is None or has_errors(diagnostics):
             raise ContentError(diagnostics)
-        rendered = render(content, templates_dir)
+        rendered = render(content, templates_dir, urls)
     finally:
         if collecting:
             gc.enable()

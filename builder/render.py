@@ -276,21 +276,45 @@ def item_path(module: Module, item: Item) -> str:
     return f"{module.id}/{item.id}.md"
 
 
-def url_of(path: str) -> str:
-    """The site-relative URL MkDocs gives a page (``use_directory_urls``)."""
-    if path == "index.md":
-        return ""
-    if path.endswith("/index.md"):
-        return path[: -len("index.md")]
-    return path[: -len(".md")] + "/"
+@dataclass(frozen=True)
+class Urls:
+    """The URL MkDocs gives each page, in the form ``use_directory_urls`` of mkdocs.yml says.
 
-
-def relative(target: str, page_path: str) -> str:
-    """The URL of page ``target`` (a ``.md`` path) as seen from page ``page_path``.
-
-    Links inside HTML blocks are not rewritten by MkDocs, so templates compute them here.
+    ``true`` (MkDocs' default): ``module/item.md`` is written as ``module/item/index.html``
+    and reached as ``module/item/``. ``false``: written as ``module/item.html`` and reached
+    by that name, which is what a site opened from the disk or an LMS package needs (no
+    server there turns a folder into its ``index.html``). Every URL of a page that the
+    builder writes (links inside HTML blocks, which MkDocs does not rewrite; ``course.json``,
+    which the scripts follow; the workshop agenda) comes from here.
     """
-    return posixpath.relpath("/" + url_of(target), "/" + url_of(page_path)) + "/"
+
+    directory_urls: bool = True
+
+    def of(self, path: str) -> str:
+        """The site-relative URL of page ``path`` (a ``.md`` path below the site root)."""
+        if not self.directory_urls:
+            return path[: -len(".md")] + ".html"
+        if path == "index.md":
+            return ""
+        if path.endswith("/index.md"):
+            return path[: -len("index.md")]
+        return path[: -len(".md")] + "/"
+
+    def relative(self, target: str, page_path: str) -> str:
+        """The URL of page ``target`` as seen from page ``page_path`` (both ``.md`` paths)."""
+        url = posixpath.relpath("/" + self.of(target), "/" + self._folder(page_path))
+        return url + "/" if self.directory_urls else url
+
+    def root(self, page_path: str) -> str:
+        """The site's root folder as seen from page ``page_path``: ``./``, ``../``, ...
+
+        For files that are not pages (``assets/``, ``course.json``), in either form.
+        """
+        return posixpath.relpath("/", "/" + self._folder(page_path)) + "/"
+
+    def _folder(self, page_path: str) -> str:
+        """The folder a browser resolves the page's relative URLs from."""
+        return self.of(page_path).rpartition("/")[0]
 
 
 def story_order(case: Case) -> list[Step]:
@@ -346,7 +370,9 @@ class MemoryBytecodeCache(jinja2.BytecodeCache):
 BYTECODE_CACHE = MemoryBytecodeCache()
 
 
-def make_environment(templates: Path) -> jinja2.Environment:
+def make_environment(templates: Path, urls: Urls | None = None) -> jinja2.Environment:
+    """The templates' environment; page URLs in the form ``urls`` makes them (default: folders)."""
+    urls = urls or Urls()
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
         bytecode_cache=BYTECODE_CACHE,
@@ -361,8 +387,9 @@ def make_environment(templates: Path) -> jinja2.Environment:
         md=_cached(md),  # one cache per environment: per build, freed with it
         md_inline=_cached(md_inline),
         md_text=md_text,
-        url=url_of,
-        relative=relative,
+        url=urls.of,
+        relative=urls.relative,
+        root=urls.root,
     )
     env.globals.update(
         approach_order=APPROACH_ORDER,
@@ -376,9 +403,10 @@ def make_environment(templates: Path) -> jinja2.Environment:
     return env
 
 
-def render(content: Content, templates: Path) -> Rendered:
-    """All pages of the course, the navigation and ``course.json``."""
-    env = make_environment(templates)
+def render(content: Content, templates: Path, urls: Urls | None = None) -> Rendered:
+    """All pages of the course, the navigation and ``course.json``, for pages at ``urls``."""
+    urls = urls or Urls()
+    env = make_environment(templates, urls)
     course = content.course
     names = {a.value: a.value.replace("-", " ").capitalize() for a in Approach}
     names.update({a.value: info.name for a, info in course.approaches.items()})
@@ -465,7 +493,7 @@ def render(content: Content, templates: Path) -> Rendered:
     from .reference import render_reference
 
     nav.append(render_reference(content, add))
-    index = course_index(content, minutes)
+    index = course_index(content, minutes, urls)
     questions = sum(len(i["questions"]) for m in index["modules"] for i in m["items"])
     text = json.dumps(index, indent=1, ensure_ascii=False) + "\n"
     return Rendered(pages, nav, text, questions, files)
@@ -495,10 +523,11 @@ def in_parts(sections: list[NavEntry], label: str) -> list[NavEntry]:
     return [entry for entry, _, _ in level]
 
 
-def course_index(content: Content, minutes: dict[str, int]) -> dict[str, Any]:
+def course_index(content: Content, minutes: dict[str, int], urls: Urls) -> dict[str, Any]:
     """``course.json``: modules, items, question ids, kinds and approaches, for scripts.
 
-    ``minutes`` are the modules' self-study minutes, by module id.
+    ``minutes`` are the modules' self-study minutes, by module id. The scripts take the
+    pages' URLs (relative to the site root) from here rather than make them.
     """
     course = content.course
     modules = []
@@ -509,7 +538,7 @@ def course_index(content: Content, minutes: dict[str, int]) -> dict[str, Any]:
                 "id": item.id,
                 "kind": item.kind,
                 "title": item.title,
-                "url": url_of(item_path(module, item)),
+                "url": urls.of(item_path(module, item)),
                 "questions": _questions(item),
             }
             if isinstance(item, Quiz) and item.pass_mark is not None:
@@ -522,7 +551,7 @@ def course_index(content: Content, minutes: dict[str, int]) -> dict[str, Any]:
                 "id": module.id,
                 "title": module.title,
                 "minutes": minutes[module.id],
-                "url": url_of(f"{module.id}/index.md"),
+                "url": urls.of(f"{module.id}/index.md"),
                 "items": items,
             }
         )
@@ -530,6 +559,7 @@ def course_index(content: Content, minutes: dict[str, int]) -> dict[str, Any]:
         "schema_version": SCHEMA_VERSION,
         "id": course.id,
         "title": course.title,
+        "url": urls.of("index.md"),
         "approaches": APPROACH_ORDER,
         "modules": modules,
     }

@@ -12,7 +12,6 @@ land in it by accident; it is not secret.
 from __future__ import annotations
 
 import json
-import posixpath
 import random
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -38,7 +37,6 @@ from .render import (
     item_path,
     page_meta,
     story_order,
-    url_of,
 )
 from .validate import Content
 
@@ -293,11 +291,6 @@ def gamebook_path(module: Module, item: Item) -> str:
     return f"{ROOT}/{module.id}/{item.id}-gamebook.md"
 
 
-def root_of(path: str) -> str:
-    """The site root as a relative URL from page ``path`` (for assets in templates)."""
-    return posixpath.relpath("/", "/" + url_of(path))
-
-
 @dataclass(frozen=True)
 class ModuleKit:
     """Everything the trainer section offers for one module."""
@@ -380,7 +373,6 @@ def render_trainer(
             path,
             title,
             meta=page_meta(title, searchable=False, course_script=False),
-            root=root_of(path),
             **common,
             **context,
         )

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 
 from .diagnostics import Diagnostic, Position, printable
 from .model import Item, Module, RolePlay
-from .render import url_of
+from .render import Urls, item_path
 from .trainer import Activity, clock, projected, projector_path, run_sheet
 from .validate import Content
 
@@ -108,11 +108,8 @@ class PreWork:
     minutes: int
     #: The run-sheet activity it replaces, or None for an item no run sheet uses.
     activity: Activity | None
-
-    @property
-    def url(self) -> str:
-        """The item's address below the site root."""
-        return url_of(f"{self.module.id}/{self.item.id}.md")
+    #: The item's address below the site root (``Urls``: as the site's mkdocs.yml makes it).
+    url: str
 
 
 @dataclass(frozen=True)
@@ -129,6 +126,8 @@ class Plan:
     full: int
     #: The clock's start in minutes after midnight, or None for a clock from 0:00.
     start: int | None = None
+    #: The address of the learner's progress page below the site root (``Urls``).
+    progress_url: str = "progress/"
 
     @property
     def live(self) -> list[Row]:
@@ -270,9 +269,18 @@ def _close(modules: list[Module], full: bool) -> list[tuple[str, int, str, list[
 
 
 def plan_workshop(
-    content: Content, modules: list[Module], minutes: int, start: int | None = None
+    content: Content,
+    modules: list[Module],
+    minutes: int,
+    start: int | None = None,
+    urls: Urls | None = None,
 ) -> Plan:
-    """The run of show for ``modules`` in a slot of ``minutes``; WorkshopError if none fits."""
+    """The run of show for ``modules`` in a slot of ``minutes``; WorkshopError if none fits.
+
+    Pages (pre-work, projector views) are given by their addresses on a site whose pages are at
+    ``urls`` (folder URLs when not given).
+    """
+    urls = urls or Urls()
     full_size = minutes >= FULL_FROM
     opening = _opening(content, modules, full_size)
     close = _close(modules, full_size)
@@ -329,7 +337,7 @@ def plan_workshop(
     for n, (module, activity) in enumerate(activities):
         if n in gaps:
             add(Row("break", "Break", BREAK_MINUTES, 0))
-        add(_row(module, activity))
+        add(_row(module, activity, urls))
     spare = minutes - fixed - used
     if spare:
         says = (
@@ -340,8 +348,8 @@ def plan_workshop(
     for title, length, says, debrief in close:
         add(Row("close", title, length, 0, says, [], "Whole room", debrief))
     left_out = [a for m, a in waiting if a.item is None]
-    prework = _prework(content, modules, live, [(m, a) for m, a in waiting if a.item])
-    return Plan(modules, minutes, rows, prework, left_out, full, start)
+    prework = _prework(content, modules, live, [(m, a) for m, a in waiting if a.item], urls)
+    return Plan(modules, minutes, rows, prework, left_out, full, start, urls.of("progress.md"))
 
 
 def _flip(title: str) -> list[str]:
@@ -350,7 +358,7 @@ def _flip(title: str) -> list[str]:
     return []
 
 
-def _row(module: Module, activity: Activity) -> Row:
+def _row(module: Module, activity: Activity, urls: Urls) -> Row:
     """A module's activity as a row: the guide's notes and debrief questions merged in."""
     item = activity.item
     base = Row("activity", activity.activity, activity.minutes, 0, module=module, activity=activity)
@@ -364,7 +372,7 @@ def _row(module: Module, activity: Activity) -> Row:
         materials=[MATERIALS.get(item.kind, "")],
         grouping=grouping_of(activity),
         debrief=[*own, *item.facilitator.debrief],
-        page=url_of(page),
+        page=urls.of(page),
     )
 
 
@@ -388,6 +396,7 @@ def _prework(
     modules: list[Module],
     live: set[tuple[str, int]],
     waiting: list[tuple[Module, Activity]],
+    urls: Urls,
 ) -> list[PreWork]:
     """Items of activities left out of the room, and items no run sheet uses, in course order.
 
@@ -407,11 +416,10 @@ def _prework(
         for item in content.items_of(module):
             if item.id in live_items:
                 continue
-            if item.id in replaced:
-                activity = replaced[item.id]
-                prework.append(PreWork(module, item, content.self_study[item.id], activity))
-            elif item.id not in scheduled:
-                prework.append(PreWork(module, item, content.self_study[item.id], None))
+            if item.id in replaced or item.id not in scheduled:
+                minutes = content.self_study[item.id]
+                url = urls.of(item_path(module, item))
+                prework.append(PreWork(module, item, minutes, replaced.get(item.id), url))
     return prework
 
 
@@ -482,9 +490,9 @@ def prework_message(plan: Plan, site_url: str) -> str:
             "",
             *(f"- {w.item.title} ({w.minutes} min): {base}{w.url}" for w in plan.prework),
             "",
-            f"When you have finished, open the course's Your progress page ({base}progress/), "
-            'press "Save results for your trainer", and bring the file, or send it to me, '
-            "for the group debrief.",
+            "When you have finished, open the course's Your progress page "
+            f'({base}{plan.progress_url}), press "Save results for your trainer", and bring the '
+            "file, or send it to me, for the group debrief.",
         ]
     else:
         lines.append("There is nothing to prepare: we will do everything together in the room.")

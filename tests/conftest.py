@@ -224,6 +224,37 @@ def built_site(_site_server: tuple[Path, str]) -> Path:
     return site
 
 
+@dataclass(frozen=True)
+class ServedSite:
+    """A built site, the URL it is served from, and the form of its pages' URLs."""
+
+    site: Path
+    url: str
+    #: ``use_directory_urls`` of the build: pages at ``page/`` (true) or ``page.html`` (false).
+    directory_urls: bool
+
+
+@pytest.fixture(scope="session", params=[True, False], ids=["directory-urls", "file-urls"])
+def site_of_either_url_form(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServedSite]:
+    """The shipped course built with ``use_directory_urls`` true (the ``built_site``), then
+    false (a copy of the project, built once per session and served on its own port)."""
+    if request.param:
+        site = request.getfixturevalue("built_site")
+        yield ServedSite(site, request.getfixturevalue("site_url"), True)
+        return
+    from project import copy_project, edit
+
+    project = copy_project(tmp_path_factory.mktemp("file-urls"))
+    edit(project / "mkdocs.yml", "use_directory_urls: true\n", "use_directory_urls: false\n")
+    site = project / "site"
+    site.mkdir()
+    with serve(site) as url:
+        build_site(project, site, url)
+        yield ServedSite(site, url, False)
+
+
 # --- the hostile course (tests/hostile.py), built and served on loopback ---------------------
 
 

@@ -6,6 +6,7 @@ let the plugin run it from ``on_config``. Both paths are built here, in-process.
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 from typing import Any
@@ -51,12 +52,22 @@ def build_with_mkdocs(project: Path, site: str, **options: Any) -> Any:
     return config
 
 
-def test_mkdocs_build_builds_the_same_site_as_course_build(project: Path) -> None:
+@pytest.mark.parametrize("directory_urls", [True, False], ids=["directory-urls", "file-urls"])
+def test_mkdocs_build_builds_the_same_site_as_course_build(
+    project: Path, directory_urls: bool
+) -> None:
+    """In either form of URLs (tests/test_links.py checks every link of `course build`'s)."""
+    setting = "true" if directory_urls else "false"
+    edit(project / "mkdocs.yml", "use_directory_urls: true\n", f"use_directory_urls: {setting}\n")
     result = invoke("build", "--site-dir", "site-course")
     assert result.exit_code == 0, result.output
     build_with_mkdocs(project, "site-mkdocs")
     assert len(snapshot(project / "site-mkdocs")) > 30
     assert differing(project / "site-course", project / "site-mkdocs") == []
+    course = json.loads((project / "site-mkdocs/course.json").read_text(encoding="utf-8"))
+    item = course["modules"][0]["items"][0]["url"]
+    assert item == ("basics/welcome/" if directory_urls else "basics/welcome.html")
+    assert (project / "site-mkdocs" / (item + "index.html" if directory_urls else item)).is_file()
 
 
 def test_mkdocs_build_prints_content_problems_with_their_count_and_fails(

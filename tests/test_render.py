@@ -28,6 +28,7 @@ from builder.render import (
     APPROACH_ORDER,
     NavEntry,
     Rendered,
+    Urls,
     _markdown,
     _plain_block,
     front_matter,
@@ -40,7 +41,6 @@ from builder.render import (
     page_meta,
     render,
     story_order,
-    url_of,
 )
 from builder.validate import Content, validate_content
 
@@ -457,16 +457,70 @@ def test_the_navigation_follows_the_course_order_with_escaped_titles(rendered: R
 
 
 @pytest.mark.parametrize(
-    ("path", "url"),
+    ("path", "folder", "file"),
     [
-        pytest.param("index.md", "", id="home"),
-        pytest.param("basics/index.md", "basics/", id="module-overview"),
-        pytest.param("basics/quick-check.md", "basics/quick-check/", id="item"),
-        pytest.param("glossary.md", "glossary/", id="top-level-page"),
+        pytest.param("index.md", "", "index.html", id="home"),
+        pytest.param("basics/index.md", "basics/", "basics/index.html", id="module-overview"),
+        pytest.param(
+            "basics/quick-check.md", "basics/quick-check/", "basics/quick-check.html", id="item"
+        ),
+        pytest.param("glossary.md", "glossary/", "glossary.html", id="top-level-page"),
     ],
 )
-def test_url_of_gives_the_directory_url_mkdocs_uses(path: str, url: str) -> None:
-    assert url_of(path) == url
+def test_a_pages_url_is_the_one_mkdocs_gives_it_under_either_setting(
+    path: str, folder: str, file: str
+) -> None:
+    assert Urls().of(path) == Urls(directory_urls=True).of(path) == folder
+    assert Urls(directory_urls=False).of(path) == file
+
+
+@pytest.mark.parametrize(
+    ("target", "here", "folder", "file"),
+    [
+        pytest.param("index.md", "index.md", "./", "index.html", id="home-from-home"),
+        pytest.param("index.md", "a/b.md", "../../", "../index.html", id="home-from-an-item"),
+        pytest.param("a/c.md", "a/b.md", "../c/", "c.html", id="item-from-its-neighbour"),
+        pytest.param("a/index.md", "a/b.md", "../", "index.html", id="overview-from-an-item"),
+        pytest.param("a/b.md", "a/index.md", "b/", "b.html", id="item-from-its-overview"),
+        pytest.param("t/a/g.md", "a/b.md", "../../t/a/g/", "../t/a/g.html", id="deeper"),
+        pytest.param("x.md", "x.md", "./", "x.html", id="itself"),
+    ],
+)
+def test_a_link_between_pages_is_relative_under_either_setting(
+    target: str, here: str, folder: str, file: str
+) -> None:
+    assert Urls().relative(target, here) == folder
+    assert Urls(directory_urls=False).relative(target, here) == file
+
+
+@pytest.mark.parametrize(
+    ("here", "folder", "file"),
+    [
+        pytest.param("index.md", "./", "./", id="home"),
+        pytest.param("glossary.md", "../", "./", id="top-level-page"),
+        pytest.param("a/index.md", "../", "../", id="module-overview"),
+        pytest.param("a/b.md", "../../", "../", id="item"),
+        pytest.param("trainer/a/index.md", "../../", "../../", id="guide"),
+    ],
+)
+def test_the_site_root_is_the_folder_that_holds_assets_and_course_json(
+    here: str, folder: str, file: str
+) -> None:
+    assert Urls().root(here) == folder
+    assert Urls(directory_urls=False).root(here) == file
+
+
+def test_the_setting_reaches_links_in_html_blocks_and_course_json(content: Content) -> None:
+    rendered = render(content, TEMPLATES, Urls(directory_urls=False))
+    course = json.loads(rendered.course_json)
+    assert course["url"] == "index.html"
+    assert course["modules"][0]["url"] == "basics/index.html"
+    assert course["modules"][0]["items"][0]["url"] == "basics/welcome.html"
+    home = next(p.text for p in rendered.pages if p.path == "index.md")
+    assert 'href="basics/index.html"' in home
+    item = next(p.text for p in rendered.pages if p.path == "basics/quick-check.md")
+    assert 'data-cq-url="basics/quick-check.html"' in item
+    assert '<script src="../assets/quiz.js">' in item
 
 
 # --- story order ----------------------------------------------------------------------------

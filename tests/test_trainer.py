@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from mkdocs.utils.meta import get_data
 
 from builder.model import Case, Choice, Quiz, Step
-from builder.render import Rendered, render, story_order, url_of
+from builder.render import Rendered, Urls, render, story_order
 from builder.trainer import (
     SECTION_TITLE,
     Gamebook,
@@ -128,7 +128,7 @@ def test_trainer_pages_load_the_trainer_assets_by_urls_that_resolve(site: Render
         core, js = re.findall(r'<script src="([^"]+)"></script>', text)
         script = "dashboard.js" if path == "trainer/dashboard.md" else "trainer.js"
         for url, name in ((css, "trainer.css"), (core, "course.js"), (js, script)):
-            resolved = posixpath.normpath(posixpath.join(url_of(path), url))
+            resolved = posixpath.normpath(posixpath.join(Urls().of(path), url))
             assert resolved == f"assets/{name}", path
             assert (STATIC / resolved).is_file()
         assert "\ncourse_script: false\n" in text, "the theme adds neither course.js nor course.css"

@@ -9,10 +9,12 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner, Result
+from project import copy_project, edit
 
 from builder.adapters.cli import main
 from builder.estimate import estimate
 from builder.model import Module
+from builder.render import Urls
 from builder.validate import Content, validate_content
 from builder.workshop import (
     Plan,
@@ -218,6 +220,18 @@ def test_the_pre_work_email_has_the_full_addresses(course: Content) -> None:
     assert " at 09:00" in text
 
 
+def test_pre_work_is_listed_by_the_address_of_the_page_in_either_form_of_urls(
+    course: Content,
+) -> None:
+    chosen = modules(course, FOUR_THINGS)
+    files = plan_workshop(course, chosen, 90, urls=Urls(directory_urls=False))
+    assert "(four-things-coaching-is-not/lookalikes-intro.html)" in format_plan(files)
+    assert [w.url for w in plan(course, 90, FOUR_THINGS).prework] == [
+        w.url.removesuffix(".html") + "/" for w in files.prework
+    ]
+    assert "https://example.org/c/progress.html)" in prework_message(files, "https://example.org/c")
+
+
 def test_find_modules_keeps_the_given_order_and_reports_unknown_ids(course: Content) -> None:
     found, unknown = find_modules(course, ["where-the-pieces-fit", "nope", "three-levers"])
     assert [m.id for m in found] == ["where-the-pieces-fit", "three-levers"]
@@ -232,6 +246,21 @@ def test_course_workshop_prints_the_agenda() -> None:
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("Workshop: Four things coaching is not\n")
     assert "Pre-work (learners do these on their own before the session)" in result.stdout
+
+
+def test_course_workshop_lists_pre_work_as_the_sites_mkdocs_yml_makes_its_urls(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = copy_project(tmp_path)
+    edit(project / "mkdocs.yml", "use_directory_urls: true\n", "use_directory_urls: false\n")
+    monkeypatch.chdir(project)
+    result = invoke("workshop", "--modules", FOUR_THINGS, "--minutes", "90")
+    assert result.exit_code == 0, result.output
+    assert "(four-things-coaching-is-not/lookalikes-intro.html)" in result.stdout
+    monkeypatch.chdir(tmp_path / "content")  # no mkdocs.yml here: MkDocs' default, folders
+    result = invoke("workshop", "--modules", FOUR_THINGS, "--minutes", "90", "--content", ".")
+    assert result.exit_code == 0, result.output
+    assert "(four-things-coaching-is-not/lookalikes-intro/)" in result.stdout
 
 
 def test_course_workshop_exits_1_with_a_diagnostic_when_the_modules_cannot_fit() -> None:

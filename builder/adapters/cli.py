@@ -15,6 +15,7 @@ from ..diagnostics import ContentError, Diagnostic, did_you_mean, display_path, 
 from ..handouts import PAPERS, HandoutError, Written, write_handouts, write_workshop
 from ..model import Module
 from ..pipeline import run_pipeline
+from ..render import Urls
 from ..scaffold import KINDS, scaffold
 from ..schema import KINDS as SCHEMA_KINDS
 from ..schema import schema_text, write_schemas
@@ -368,7 +369,7 @@ def workshop(
     content = _valid_content(content_dir)
     modules = _modules(content, [i.strip() for i in module_ids.split(",")], "--modules")
     try:
-        plan = plan_workshop(content, modules, minutes, begins)
+        plan = plan_workshop(content, modules, minutes, begins, _site_urls(config_file))
     except WorkshopError as exc:
         click.echo(exc.problem.format(), err=True)
         sys.exit(exc.exit_code)
@@ -399,6 +400,20 @@ def _configured_site_url(config_file: Path) -> str:
     if not isinstance(url, str) or not url:
         raise click.UsageError(f"{config_file} has no site_url; give --site-url")
     return url
+
+
+def _site_urls(config_file: Path) -> Urls:
+    """The form of the site's page URLs: ``use_directory_urls`` of mkdocs.yml, if there is one."""
+    if not config_file.is_file():
+        return Urls()
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    _quiet_mkdocs()
+    try:
+        return Urls(load_config(str(config_file)).use_directory_urls)
+    except MkDocsException as exc:
+        raise click.BadParameter(str(exc), param_hint="--config") from None
 
 
 # --- end of trainer toolkit ----------------------------------------------------------------

@@ -18,7 +18,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from ..assets import minifies, minify
 from ..diagnostics import ContentError, Diagnostic, summary
 from ..pipeline import Result, run_pipeline
-from ..render import BYTECODE_CACHE
+from ..render import BYTECODE_CACHE, Urls
 from . import raw_html
 
 log = logging.getLogger("mkdocs.plugins.course")
@@ -103,11 +103,15 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         return Path(config.config_file_path).parent / value
 
     def run(self, config: Any, *, strict: bool) -> Result:
-        """Run the core on the configured folders (the CLI calls this before MkDocs builds)."""
+        """Run the core on the configured folders (the CLI calls this before MkDocs builds).
+
+        The pages' links take the form of MkDocs' own (``use_directory_urls``).
+        """
         self.result = run_pipeline(
             self._path(config, self.config.content_dir),
             self._path(config, self.config.templates_dir),
             strict=strict,
+            urls=Urls(config.use_directory_urls),
         )
         return self.result
 

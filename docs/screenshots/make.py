@@ -28,14 +28,14 @@ class Quiet(SimpleHTTPRequestHandler):
         pass
 
 
-def questions(url: str) -> list[dict[str, Any]]:
+def item(item_id: str) -> dict[str, Any]:
+    """An item of site/course.json: its page's URL (as the build made it) and questions."""
     course = json.loads((SITE / "course.json").read_text(encoding="utf-8"))
     for module in course["modules"]:
-        for item in module["items"]:
-            if item["url"] == url:
-                found: list[dict[str, Any]] = item["questions"]
-                return found
-    raise SystemExit(f"{url} is not in site/course.json")
+        for found in module["items"]:
+            if found["id"] == item_id:
+                return dict(found)
+    raise SystemExit(f"no item {item_id!r} in site/course.json")
 
 
 def answer(page: Page, question: dict[str, Any], right: bool) -> None:
@@ -54,31 +54,31 @@ def main() -> None:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
         page = browser.new_page(viewport={"width": 1280, "height": 860})
 
-        case = "three-levers/kpi-review-meeting/"
-        page.goto(base + case)
-        first = questions(case)[0]
+        case = item("kpi-review-meeting")
+        page.goto(base + case["url"])
+        first = case["questions"][0]
         step = page.locator(".cq-step:not([hidden])").last
         step.locator(f'input[value="{first["correct"][0]}"]').check()
         step.locator(".cq-check").click()
         step.locator(".cq-status").scroll_into_view_if_needed()
         page.screenshot(path=HERE / "case.png")
 
-        quiz = "three-levers/levers-check/"
-        page.goto(base + quiz)
-        answer(page, questions(quiz)[0], right=True)
-        answer(page, questions(quiz)[1], right=False)
+        quiz = item("levers-check")
+        page.goto(base + quiz["url"])
+        answer(page, quiz["questions"][0], right=True)
+        answer(page, quiz["questions"][1], right=False)
         page.locator(".cq-question").nth(1).scroll_into_view_if_needed()
         page.screenshot(path=HERE / "quiz-feedback.png")
 
-        final = "final-assessment/final-quiz/"
-        page.goto(base + final)
-        for index, question in enumerate(questions(final)):
+        final = item("final-quiz")
+        page.goto(base + final["url"])
+        for index, question in enumerate(final["questions"]):
             answer(page, question, right=index % 7 != 0)
         page.locator(".cq-certificate input").fill("Ada Moreno")
         page.locator(".cq-score").scroll_into_view_if_needed()
         page.screenshot(path=HERE / "assessment-result.png")
 
-        page.goto(base + "progress/")
+        page.get_by_role("link", name="Your progress").first.click()  # its URL is the site's
         page.wait_for_selector(".cq-progress tbody tr")
         page.screenshot(path=HERE / "progress.png")
         browser.close()

@@ -40,7 +40,7 @@
 
     function index(data) {
       var out = { ids: cq.map(), pages: cq.map() };
-      out.pages[""] = true;
+      out.pages[data.url] = true;
       data.modules.forEach(function (module) {
         out.pages[module.url] = true;
         module.items.forEach(function (item) {
