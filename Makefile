@@ -7,6 +7,7 @@
 #   make handouts   print the trainer handouts (guides, role-play cards) as PDFs into handouts/
 #   make bench      run the benchmarks
 #   make bench-assessment  how the built assessment resists guessing (Chromium)
+#   make bench-live  200 simulated phones vote at once in `course live` (127.0.0.1 only)
 #   make originality  check that no 9 words in a row are copied from the source articles
 #   make clean      remove the built site, test output and caches
 #   make distclean  also remove .venv and .ci/node_modules
@@ -44,7 +45,7 @@ else
 fi
 endef
 
-.PHONY: help venv install install-test site serve handouts bench bench-assessment system-deps \
+.PHONY: help venv install install-test site serve handouts bench bench-assessment bench-live system-deps \
 	chromium-policy axe test ruff format mypy pytest originality clean distclean
 
 help:
@@ -88,6 +89,13 @@ bench: install
 bench-assessment: install system-deps chromium-policy
 	@echo "==> $(BIN)/python bench/assessment.py"
 	$(BIN)/python bench/assessment.py
+
+# N phones (default 200; PARTICIPANTS=500 make bench-live) against a live server on 127.0.0.1,
+# stopped by itself after two minutes at most.
+PARTICIPANTS ?= 200
+bench-live: install
+	@echo "==> $(BIN)/python bench/live_load.py --participants $(PARTICIPANTS)"
+	$(BIN)/python bench/live_load.py --participants $(PARTICIPANTS)
 
 # Debian's Chromium (Playwright cannot download its own browser here) and iproute2 for the
 # loopback-only network namespace.
