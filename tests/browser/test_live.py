@@ -6,6 +6,7 @@ port) over the built site; each phone is its own browser context, as separate ph
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -37,19 +38,21 @@ class LiveSite:
     room: Room
 
 
-@pytest.fixture
-def live(built_site: Path) -> Iterator[LiveSite]:
-    """A live session of the look-alike drill, served with the built site on 127.0.0.1."""
+def session_of(module_id: str, item_id: str) -> Room:
     content, _ = validate_content(ROOT / "content")
     assert content is not None
-    modules = [m for m in content.modules if m.id == "four-things-coaching-is-not"]
-    found = [a for a in activities(content, modules) if a.item.id == "lookalike-drill"]
-    room = Room(content, found)
+    modules = [m for m in content.modules if m.id == module_id]
+    return Room(content, [a for a in activities(content, modules) if a.item.id == item_id])
+
+
+@contextlib.contextmanager
+def running(room: Room, site: Path) -> Iterator[LiveSite]:
+    """The live server of ``room`` with the built ``site``, on a free port of 127.0.0.1."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", 0))
     url = f"http://127.0.0.1:{listener.getsockname()[1]}/"
-    app = create_app(room, built_site, ROOT / "templates", url + "live/")
+    app = create_app(room, site, ROOT / "templates", url + "live/")
     config = uvicorn.Config(app, log_level="warning", ws_max_size=MAX_MESSAGE_BYTES)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
@@ -64,6 +67,13 @@ def live(built_site: Path) -> Iterator[LiveSite]:
         server.should_exit = True
         thread.join(timeout=30)
         listener.close()
+
+
+@pytest.fixture
+def live(built_site: Path) -> Iterator[LiveSite]:
+    """A live session of the look-alike drill, served with the built site on 127.0.0.1."""
+    with running(session_of("four-things-coaching-is-not", "lookalike-drill"), built_site) as site:
+        yield site
 
 
 def phone(new_context: Callable[..., BrowserContext], live: LiveSite, name: str) -> Page:
@@ -178,3 +188,36 @@ def test_a_phone_cannot_open_the_trainer_views(
     # Chromium reports the refused handshake on the console, as it should.
     assert all("403" in e for e in offline_guard.console_errors)
     offline_guard.console_errors.clear()
+
+
+def test_the_room_chooses_a_cases_branch_and_the_trainer_can_take_another(
+    new_context: Callable[..., BrowserContext], built_site: Path
+) -> None:
+    with running(session_of("three-levers", "kpi-review-meeting"), built_site) as live:
+        room = live.room
+        projector = new_context(viewport={"width": 1280, "height": 800}).new_page()
+        projector.goto(f"{live.url}live/projector?key={room.key}")
+        phones = [phone(new_context, live, name) for name in ("Ann", "Ben")]
+        step = room.step()
+        assert step is not None
+        title = f"{room.activity.item.title}: {step.title}"
+        expect(projector.locator(".lv-title")).to_have_text(title)
+        other = next(c for c in step.choices if not c.best)
+        best = next(c for c in step.choices if c.best)
+        projector.get_by_role("button", name="Open voting").click()
+        for page in phones:
+            expect(page.locator(".lv-status")).to_have_text("Voting is open.")
+            page.get_by_role("button", name=other.text, exact=True).click()
+        expect(projector.locator(".lv-count")).to_have_text("2 of 2 answered · voting is open")
+        projector.get_by_role("button", name="Reveal").click()
+        expect(projector.locator(".lv-followed")).to_contain_text(other.text)
+        assert room.followed == other.id
+        # The trainer takes the case's best branch instead, and the story goes on along it.
+        projector.get_by_label("Follow instead").select_option(best.id)
+        projector.get_by_role("button", name="Follow", exact=True).click()
+        expect(projector.locator(".lv-followed")).to_contain_text(best.text)
+        assert room.followed == best.id
+        projector.get_by_role("button", name="Next").click()
+        expect(projector.locator(".lv-count")).not_to_contain_text("2 of 2")
+        assert best.next is not None
+        assert room.path == [step.id, best.next]
