@@ -233,7 +233,7 @@ def create_app(room: Room, site_dir: Path, templates_dir: Path, join_url: str) -
         autoescape=True,
         undefined=jinja2.StrictUndefined,
     )
-    static = templates_dir / "static" / "live"
+    static = templates_dir / "live" / "static"
     course_title = room.content.course.title
 
     def page(name: str, **context: Any) -> HTMLResponse:
