@@ -8,6 +8,7 @@
 #   make handouts   print the trainer handouts (guides, role-play cards) as PDFs into handouts/
 #   make bench      run the benchmarks
 #   make bench-assessment  how the built assessment resists guessing (Chromium)
+#   make bench-live  200 simulated phones vote at once in `course live` (127.0.0.1 only)
 #   make originality  check that no 9 words in a row are copied from the source articles
 #   make coverage   branch coverage of builder/ by the tests that need no browser
 #   make properdocs  build the site with MkDocs and with ProperDocs (own venv) and compare
@@ -49,7 +50,7 @@ else
 fi
 endef
 
-.PHONY: help venv install install-test site serve handouts bench bench-assessment system-deps \
+.PHONY: help venv install install-test site serve handouts bench bench-assessment bench-live system-deps \
 	chromium-policy node-tools unit test ruff format mypy lint-js pytest pytest-unit originality \
 	clean distclean
 

@@ -415,6 +415,84 @@ def _site_urls(config_file: Path) -> Urls:
     except MkDocsException as exc:
         raise click.BadParameter(str(exc), param_hint="--config") from None
 
+# --- the live room: `course live` (builder/live.py, builder/adapters/live.py) ----------------
+
+
+@main.command()
+@click.option(
+    "--modules",
+    "module_ids",
+    default=None,
+    help="Module ids, comma-separated, in running order (default: every module).",
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="The address to listen on: 127.0.0.1 (this laptop only), the laptop's address on "
+    "the room's network, or 0.0.0.0 (every network the laptop is on).",
+)
+@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True)
+@click.option(
+    "--site-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("site"),
+    show_default=True,
+    help="The built site (`course build`), served beside the live views.",
+)
+@CONTENT
+@TEMPLATES
+def live(
+    module_ids: str | None,
+    host: str,
+    port: int,
+    site_dir: Path,
+    content_dir: Path,
+    templates_dir: Path,
+) -> None:
+    """Run a live session: the room votes from their phones on the modules' questions."""
+    import uvicorn
+
+    from ..live import MAX_MESSAGE_BYTES, Room, activities
+    from .live import create_app, join_address
+
+    content = _valid_content(content_dir)
+    ids = [i.strip() for i in module_ids.split(",")] if module_ids else []
+    modules = _modules(content, ids, "--modules") if ids else content.modules
+    if not (site_dir / "course.json").is_file():
+        click.echo(
+            f"error: no built site in {display_path(str(site_dir.resolve()))}/\n"
+            "    hint: run `course build` first (the live views open the group debrief from it)",
+            err=True,
+        )
+        sys.exit(1)
+    found = activities(content, modules)
+    if not found:
+        raise click.BadParameter(
+            "these modules have nothing to vote on (no quiz, drill, case or role play)",
+            param_hint="--modules",
+        )
+    room = Room(content, found)
+    join_url = join_address(host, port)
+    app = create_app(room, site_dir.resolve(), templates_dir.parent.resolve(), join_url)
+    local = f"http://{'127.0.0.1' if host in ('0.0.0.0', '') else host}:{port}"
+    click.echo(
+        f"Live session for {len(found)} activities. Join code: {room.code}\n"
+        f"  participants join at   {join_url}\n"
+        f"  projector (keep private): {local}/live/projector?key={room.key}\n"
+        f"  trainer controls (phone): {join_url}control?key={room.key}\n"
+        "Press Ctrl+C to stop; the answers are kept only while this runs.",
+        err=True,
+    )
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        ws_max_size=MAX_MESSAGE_BYTES,
+        log_level="warning",
+        access_log=False,
+    )
+
 
 # --- end of trainer toolkit ----------------------------------------------------------------
 
