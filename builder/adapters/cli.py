@@ -415,6 +415,7 @@ def _site_urls(config_file: Path) -> Urls:
     except MkDocsException as exc:
         raise click.BadParameter(str(exc), param_hint="--config") from None
 
+
 # --- the live room: `course live` (builder/live.py, builder/adapters/live.py) ----------------
 
 
