@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -351,7 +352,11 @@ def test_the_projector_shows_the_join_address_code_and_a_local_qr_code(
     page = client.get(f"/live/projector?key={room.key}").text
     assert "http://127.0.0.1:1/live/" in page
     assert room.code in page
-    assert "<svg" in page
+    (svg,) = re.findall(r"<svg [^>]*>", page)
+    # the drawing scales to its box whole: a viewBox, and no width or height of its own
+    assert re.search(r'viewBox="0 0 (\d+) \1"', svg), svg
+    assert " width=" not in svg
+    assert " height=" not in svg
     assert room.key not in page  # the key stays in the address bar, not in the page
 
 

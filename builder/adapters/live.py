@@ -219,7 +219,10 @@ def join_address(host: str, port: int) -> str:
 
 def qr_svg(text: str) -> Markup:
     """The join address as an inline SVG QR code, made here (no service is asked)."""
-    svg = segno.make(text, error="m").svg_inline(scale=8, dark="#000", light="#fff")
+    # A viewBox and no fixed size: the stylesheet scales the whole code (a fixed 296 px drawing
+    # in a smaller box was cropped to a third of a code, which no camera reads).
+    code = segno.make_qr(text, error="m")
+    svg = code.svg_inline(omitsize=True, dark="#000", light="#fff")
     return Markup(
         svg.replace("<svg ", '<svg role="img" aria-label="QR code of the join address" ', 1)
     )
