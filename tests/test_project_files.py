@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -206,3 +207,10 @@ def test_pre_commit_lints_the_scripts_as_make_does() -> None:
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert "--config .ci/eslint.config.mjs" in hooks["eslint"]["entry"]
     assert "--config .ci/eslint.config.mjs" in makefile
+
+
+def test_test_modules_have_names_of_their_own() -> None:
+    # tests/ has no packages: pytest imports each test file by its name, so a second file of the
+    # same name in tests/browser/ stops the whole collection ("import file mismatch").
+    names = Counter(path.name for path in (ROOT / "tests").rglob("test_*.py"))
+    assert [name for name, count in names.items() if count > 1] == []
