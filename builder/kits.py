@@ -92,10 +92,11 @@ def knowledge_check(content: Content, module: Module, names: dict[str, str]) -> 
     """Up to ``CHECK_SIZE`` questions for the evaluation form, the same before and after.
 
     Drawn from the module's own practice items, never from a graded quiz's bank (nor a
-    question worded like one of its questions), so the form does not teach the final
-    assessment: first one question from each practice quiz in turn, then statements of the
-    module's drills, asked as "which approach is this?". Options keep a fixed order, shuffled
-    with the question id as the seed where the question allows it.
+    question worded like one of its questions), so the form does not rehearse the final
+    assessment: round after round, the next question of each practice quiz and then the next
+    statement of each drill (asked as "which approach is this?"), so every item is asked once
+    before any is asked twice. Options keep a fixed order, shuffled with the question id as
+    the seed where the question allows it.
     """
     graded = graded_prompts(content)
     items = content.items_of(module)

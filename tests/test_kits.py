@@ -176,7 +176,7 @@ def test_the_observer_checklist_has_tally_boxes_sized_to_each_count_and_room_for
 # --- the evaluation form's knowledge check ---------------------------------------------------
 
 
-def test_the_knowledge_check_takes_one_question_from_each_practice_quiz_then_the_drill(
+def test_the_knowledge_check_asks_each_practice_quiz_then_each_drill_in_turn(
     course: Content, names: dict[str, str]
 ) -> None:
     module = next(m for m in course.modules if m.id == FOUR_THINGS)
@@ -198,6 +198,11 @@ def test_the_knowledge_check_takes_one_question_from_each_practice_quiz_then_the
     statement = drill(course).statements[0]
     assert check[4].prompt == statement.text
     assert [o.text for o in check[4].options if o.correct] == [names[statement.approach.value]]
+    levers = next(m for m in course.modules if m.id == "three-levers")
+    assert [q.item.id for q in knowledge_check(course, levers, names)] == [
+        "levers-check",
+        "levers-drill",
+    ] * 2 + ["levers-check"], "one quiz and one drill: asked in turn"
 
 
 def test_the_knowledge_check_never_uses_the_final_assessments_bank(
