@@ -92,6 +92,8 @@ CODES: dict[str, str] = {
     "minutes-off-estimate": "An item's (module's) `minutes` is more than twice, or less than half, "
     "the builder's estimate for a learner working alone (the sum of its items' minutes), and 5 "
     "or more minutes away from it.",
+    "observer-count-unboxed": "A role play's brief asks someone to count, but its observer "
+    "checklist has no `counts`, so the printed checklist has no boxes to count in.",
     # commands
     "no-content": "The content folder does not exist or holds no YAML files.",
     "template-error": "A template failed to render.",

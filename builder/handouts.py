@@ -23,6 +23,7 @@ from markupsafe import Markup
 
 from .diagnostics import ContentError, printable
 from .diagrams import drawing
+from .kits import FORMS, ActivityKit, activity_kit, has_sheets
 from .model import Case, RolePlay
 from .model.common import Approach
 from .render import _template_diagnostic, make_environment
@@ -118,9 +119,7 @@ def print_environment(templates: Path) -> jinja2.Environment:
 
 def _renderer(content: Content, templates: Path, paper: Paper) -> Renderer:
     env = print_environment(templates)
-    names = {a.value: a.value.replace("-", " ").capitalize() for a in Approach}
-    names.update({a.value: info.name for a, info in content.course.approaches.items()})
-    common = {"course": content.course, "approach_names": names, "paper": paper}
+    common = {"course": content.course, "approach_names": approach_names(content), "paper": paper}
 
     def render(template: str, name: str, title: str, kicker: str, **context: Any) -> PrintDocument:
         try:
@@ -137,17 +136,19 @@ def _renderer(content: Content, templates: Path, paper: Paper) -> Renderer:
 def handout_documents(
     content: Content, templates: Path, paper: Paper, module_id: str | None = None
 ) -> list[PrintDocument]:
-    """The guide of each module (or of ``module_id`` only), its role-play cards and gamebooks;
-    for the whole course, also the learners' job aid (one sheet)."""
+    """The learners' job aid (one sheet), then for each module (or ``module_id`` only) its
+    guide, role-play cards, gamebooks and activity kit (``kit_documents``)."""
     render = _renderer(content, templates, paper)
     documents = []
-    if module_id is None and content.course.approaches:
+    if content.course.approaches:
         documents.append(job_aid_document(content, templates, render))
+    names = approach_names(content)
     kits: Iterable[ModuleKit] = module_kits(content)
     for kit in kits:
         module = kit.module
         if module_id is not None and module.id != module_id:
             continue
+        activities = activity_kit(content, module, names)
         documents.append(
             render(
                 "guide.html.j2",
@@ -155,6 +156,7 @@ def handout_documents(
                 f"Facilitator guide: {kit.number}. {module.title}",
                 "for trainers",
                 kit=kit,
+                activities=activities,
             )
         )
         for item in kit.items:
@@ -181,7 +183,55 @@ def handout_documents(
                         book=gamebook(item),
                     )
                 )
+        documents.extend(kit_documents(kit, activities, render))
     return documents
+
+
+def kit_documents(kit: ModuleKit, activities: ActivityKit, render: Renderer) -> list[PrintDocument]:
+    """A module's activity kit: sorting sets, the trainer's sheets and the room's forms."""
+    module = kit.module
+    where = f"module {kit.number}, {module.title}"
+    documents = [
+        render(
+            "sorting.html.j2",
+            f"{module.id}-{sort.drill.id}-sorting",
+            f"Sorting mat and cards: {sort.drill.title}",
+            where,
+            landscape=True,
+            sort=sort,
+        )
+        for sort in activities.sortings
+    ]
+    if has_sheets(activities):
+        documents.append(
+            render(
+                "trainer-sheets.html.j2",
+                f"{module.id}-trainer-sheets",
+                f"Trainer's sheets: {kit.number}. {module.title}",
+                "for trainers, print once",
+                activities=activities,
+            )
+        )
+    for name, title, _ in FORMS:
+        documents.append(
+            render(
+                f"{name}.html.j2",
+                f"{module.id}-{name}",
+                f"{title}: {module.title}",
+                where,
+                landscape=name == "certificate",
+                module=module,
+                activities=activities,
+            )
+        )
+    return documents
+
+
+def approach_names(content: Content) -> dict[str, str]:
+    """Each approach's display name, by id: the course's, else one made from the id."""
+    names = {a.value: a.value.replace("-", " ").capitalize() for a in Approach}
+    names.update({a.value: info.name for a, info in content.course.approaches.items()})
+    return names
 
 
 def job_aid_document(
@@ -190,8 +240,7 @@ def job_aid_document(
     """The job aid on one sheet, with the site page's own stylesheet."""
     render = render or _renderer(content, templates, paper)
     course = content.course
-    names = {a.value: a.value.replace("-", " ").capitalize() for a in Approach}
-    names.update({a.value: info.name for a, info in course.approaches.items()})
+    names = approach_names(content)
     css = templates.parent / "static" / "assets" / "job-aid.css"
     return render(
         "job-aid.html.j2",

@@ -13,6 +13,9 @@ Everything found here is a warning; ``--strict`` makes it an error.
 - ``order-dependent-option``: "all of the above" and the like in options that are shuffled.
 - ``minutes-off-estimate``: an author's ``minutes`` far from the builder's estimate
   (``builder/estimate.py``), so the time a learner is promised is not the time it takes.
+- ``observer-count-unboxed``: a role play's brief asks someone to count ("count the
+  manager's questions") but its observer checklist lists nothing under ``counts``, so the
+  printed checklist has no boxes to count in.
 
 Everything a learner picks from is shuffled per learner unless the author writes
 ``shuffle: false``: quiz options, drill statements, case choices. Lengths are not.
@@ -29,7 +32,7 @@ from math import ceil, floor
 from .diagnostics import Diagnostic, Position, display_path
 from .estimate import READING_WPM, estimate, self_study
 from .load import Loaded, PathKey
-from .model import Case, Drill, Item, Module, Quiz
+from .model import Case, Drill, Item, Module, Quiz, RolePlay
 
 # A cue is reported when a naive strategy ("the longest", "always the last") finds the right
 # answer in more than half of the questions it applies to: it then beats half marks without
@@ -65,8 +68,30 @@ MINUTES_SLACK = 5
 
 
 def lint_item(loaded: Loaded, item: Item) -> list[Diagnostic]:
-    """The cues inside one quiz, case or drill, and any item's minutes far from its estimate."""
-    return [*_minutes_off(loaded, item), *_answer_cues(loaded, item)]
+    """The cues inside one quiz, case or drill, any item's minutes far from its estimate, and
+    a role play's count with nowhere to count."""
+    return [*_minutes_off(loaded, item), *_answer_cues(loaded, item), *_unboxed(loaded, item)]
+
+
+_COUNT = re.compile(r"\bcount\b", re.IGNORECASE)
+
+
+def _unboxed(loaded: Loaded, item: Item) -> list[Diagnostic]:
+    if not isinstance(item, RolePlay) or item.observer.counts:
+        return []
+    return [
+        Diagnostic(
+            "observer-count-unboxed",
+            f"the brief of `{role.id}` in role play `{item.id}` asks them to count, but the "
+            "observer checklist has no `counts`, so the printed checklist has nowhere to count",
+            loaded.position(("roles", n, "brief")),
+            "add `counts:` under `observer:`, each with `what` to count and `up_to`, the number "
+            "of boxes per round",
+            "warning",
+        )
+        for n, role in enumerate(item.roles)
+        if _COUNT.search(role.brief)
+    ]
 
 
 def _answer_cues(loaded: Loaded, item: Item) -> list[Diagnostic]:

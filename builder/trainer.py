@@ -16,6 +16,15 @@ import random
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from .kits import (
+    FORMS,
+    ActivityKit,
+    activity_kit,
+    form_path,
+    has_sheets,
+    sheets_path,
+    sorting_path,
+)
 from .model import (
     Case,
     Choice,
@@ -365,6 +374,9 @@ def render_trainer(
         "coaching_first": coaching_first,
         "projector_questions": projector_questions,
         "projector_statements": projector_statements,
+        "sorting_path": sorting_path,
+        "sheets_path": sheets_path,
+        "form_path": form_path,
     }
 
     def page(template: str, path: str, title: str, nav_title: str, **context: Any) -> NavEntry:
@@ -395,6 +407,7 @@ def render_trainer(
     modules: list[NavEntry] = []
     for kit in kits:
         module = kit.module
+        activities = activity_kit(content, module, names)
         entries = [
             page(
                 "guide.md.j2",
@@ -402,6 +415,7 @@ def render_trainer(
                 f"Facilitator guide: {module.title}",
                 "Facilitator guide",
                 kit=kit,
+                activities=activities,
             )
         ]
         for item in kit.items:
@@ -439,9 +453,59 @@ def render_trainer(
                         book=gamebook(item),
                     )
                 )
+        entries.extend(kit_pages(kit, activities, page))
         modules.append(NavEntry(f"Module {kit.number}: {module.title}", children=entries))
     section.children.extend(in_parts(modules, "Modules"))
     return section
+
+
+class Page(Protocol):
+    """Adds one trainer page and returns its navigation entry (``render_trainer``'s own)."""
+
+    def __call__(
+        self, template: str, path: str, title: str, nav_title: str, **context: Any
+    ) -> NavEntry: ...
+
+
+def kit_pages(kit: ModuleKit, activities: ActivityKit, page: Page) -> list[NavEntry]:
+    """The pages of a module's activity kit (``builder/kits.py``), each to print on its own."""
+    module = kit.module
+    entries = [
+        page(
+            "sorting.md.j2",
+            sorting_path(module, sort.drill),
+            f"Sorting mat and cards: {sort.drill.title}",
+            f"Sorting: {sort.drill.title}",
+            kit=kit,
+            sort=sort,
+        )
+        for sort in activities.sortings
+    ]
+    if has_sheets(activities):
+        entries.append(
+            page(
+                "trainer-sheets.md.j2",
+                sheets_path(module),
+                f"Trainer's sheets: {module.title}",
+                "Trainer's sheets",
+                kit=kit,
+                activities=activities,
+            )
+        )
+    for form, title, nav_title in FORMS:
+        entries.append(
+            page(
+                "form.md.j2",
+                form_path(module, form),
+                f"{title}: {module.title}",
+                nav_title,
+                kit=kit,
+                activities=activities,
+                form=form,
+                form_title=title,
+            )
+        )
+    return entries
 
 
 # --- the group debrief dashboard -------------------------------------------------------------

@@ -210,16 +210,16 @@ class Attacker:
     def small_model(self, annotation: Any, field: str) -> dict[str, Any] | None:
         """Data for one entry of an empty list of models made of an id and texts only."""
         for model in nested_models(annotation):
-            entry: dict[str, Any] = {}
-            for name, info in model.model_fields.items():
-                if format_of(model, name) is not None:
-                    entry[name] = self.text(model, name)
-                elif name == "id":
-                    entry[name] = f"hostile-{field.replace('_', '-')}"
-                elif info.is_required():
-                    break
-            else:
-                return entry
+            fields = model.model_fields.items()
+            texts = [name for name, _ in fields if format_of(model, name) is not None]
+            if any(
+                info.is_required() and name != "id" and name not in texts for name, info in fields
+            ):
+                continue  # a required number or choice: not made (and no text counted)
+            entry: dict[str, Any] = {name: self.text(model, name) for name in texts}
+            if "id" in model.model_fields:
+                entry["id"] = f"hostile-{field.replace('_', '-')}"
+            return entry
         return None
 
 

@@ -90,10 +90,10 @@ def test_handouts_are_a_guide_per_module_and_cards_and_gamebooks_per_scenario(
             if item.kind == "case":
                 assert f"{module.id}-{item.id}-gamebook" in names
     assert names[0] == "job-aid", "the whole course's handouts start with the learners' job aid"
-    only = handout_documents(course, PRINT, PAPERS["a4"], FOUR_THINGS)
-    assert [d.name for d in only] == [f"{FOUR_THINGS}-guide"] + [
+    only = [d.name for d in handout_documents(course, PRINT, PAPERS["a4"], FOUR_THINGS)]
+    assert only[:6] == ["job-aid", f"{FOUR_THINGS}-guide"] + [
         f"{FOUR_THINGS}-{r}-cards" for r in ROLEPLAYS
-    ]
+    ], "a module's handouts include the learners' job aid too"
 
 
 def test_the_job_aid_is_drawn_from_the_course_data(course: Content) -> None:
@@ -114,7 +114,8 @@ def test_print_html_is_standalone_and_sets_the_paper_size_with_page_css(
     for document in handout_documents(course, PRINT, PAPERS[paper], FOUR_THINGS):
         html = document.html
         assert html.startswith('<!doctype html>\n<html lang="en">')
-        assert f"@page {{\n  size: {css};" in html
+        landscape = " landscape" if document.name.endswith(("-sorting", "-certificate")) else ""
+        assert f"@page {{\n  size: {css}{landscape};" in html
         assert f"<title>{document.title}</title>" in html.replace("&#39;", "'")
         assert not re.search(r"<(script|link|img|iframe)\b", html), document.name
         assert "http" not in html.split("</style>")[0], "no fetched fonts or styles"
@@ -163,13 +164,16 @@ def test_the_job_aid_prints_on_one_sheet_of_each_paper(course: Content, paper: s
 def test_every_pdf_page_has_the_chosen_paper_size(printed: tuple[str, Path]) -> None:
     paper, out = printed
     pdfs = sorted(out.glob("*.pdf"))
-    assert [p.name for p in pdfs] == sorted(
-        [f"{FOUR_THINGS}-guide.pdf"] + [f"{FOUR_THINGS}-{r}-cards.pdf" for r in ROLEPLAYS]
-    )
+    names = [p.name for p in pdfs]
+    assert set(names) >= {f"{FOUR_THINGS}-guide.pdf", "job-aid.pdf"}
+    assert set(names) >= {f"{FOUR_THINGS}-{r}-cards.pdf" for r in ROLEPLAYS}
     for path in pdfs:
         data = path.read_bytes()
         assert data.startswith(b"%PDF-")
-        assert set(media_boxes(data)) == {SIZES[paper]}, path.name
+        width, height = SIZES[paper]
+        landscape = path.name.endswith(("-sorting.pdf", "-certificate.pdf"))
+        expected = (height, width) if landscape else (width, height)
+        assert set(media_boxes(data)) == {expected}, path.name
         assert len(media_boxes(data)) == pages_in(data) == page_count(data)
 
 
@@ -205,8 +209,18 @@ def test_course_handouts_writes_pdfs_and_says_what_it_wrote(tmp_path: Path) -> N
     result = invoke("handouts", "--module", "three-levers", "--paper", "letter", "--out", str(out))
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["three-levers-guide.pdf", "three-levers-kpi-review-meeting-gamebook.pdf"]
-    assert len(re.findall(r"^wrote .+\.pdf \(\d+ pages, \d+ KB\)$", result.stdout, re.M)) == 2
+    assert names == [
+        "job-aid.pdf",
+        "three-levers-certificate.pdf",
+        "three-levers-evaluation.pdf",
+        "three-levers-guide.pdf",
+        "three-levers-kpi-review-meeting-gamebook.pdf",
+        "three-levers-levers-drill-sorting.pdf",
+        "three-levers-sign-in.pdf",
+        "three-levers-trainer-sheets.pdf",
+    ]
+    wrote = re.findall(r"^wrote .+\.pdf \(\d+ pages?, \d+ KB\)$", result.stdout, re.M)
+    assert len(wrote) == len(names)
     gamebook = (out / "three-levers-kpi-review-meeting-gamebook.pdf").read_bytes()
     assert set(media_boxes(gamebook)) == {SIZES["letter"]}
 

@@ -84,6 +84,13 @@ def test_every_module_has_a_guide_and_every_activity_its_printables_and_projecto
                 }
             if item.kind == "drill" or (isinstance(item, Quiz) and item.draw is None):
                 expected.add(f"trainer/{module.id}/{item.id}-projector.md")
+            if item.kind == "drill":
+                expected.add(f"trainer/{module.id}/{item.id}-sorting.md")
+        expected |= {
+            f"trainer/{module.id}/{f}.md" for f in ("sign-in", "evaluation", "certificate")
+        }
+        if module.id != "final-assessment":
+            expected.add(f"trainer/{module.id}/trainer-sheets.md")
     assert set(trainer_pages(site)) == expected
     assert "trainer/final-assessment/final-quiz-projector.md" not in expected, "an exam bank"
 
@@ -241,7 +248,7 @@ def test_private_briefs_are_printed_on_private_cards_only(course: Content, site:
     assert secret not in projector
 
 
-def test_each_role_play_has_a_card_per_role_an_observer_checklist_and_a_debrief_card(
+def test_each_role_play_has_a_card_per_role_an_observer_checklist_and_its_private_cards(
     course: Content, site: Rendered
 ) -> None:
     cards = pages(site)[f"trainer/{FOUR_THINGS}/not-training-cards.md"]
@@ -250,10 +257,7 @@ def test_each_role_play_has_a_card_per_role_an_observer_checklist_and_a_debrief_
     kinds = re.findall(r'<section class="cq-card([^"]*)"', cards)
     private = sum(1 for r in roleplay.roles if r.private)
     assert (
-        kinds
-        == [""] * len(roleplay.roles)
-        + [" cq-card-observer", " cq-card-debrief"]
-        + [" cq-card-private"] * private
+        kinds == [""] * len(roleplay.roles) + [" cq-card-observer"] + [" cq-card-private"] * private
     )
     assert cards.count('<td class="cq-tick"></td>') == 2 * (
         len(roleplay.observer.coaching) + len(roleplay.observer.lookalike)

@@ -280,7 +280,7 @@ def _modules(content: Content, ids: list[str], option: str) -> list[Module]:
 
 def _wrote(written: list[Written], *, err: bool = False) -> None:
     for file in written:
-        pages = f"{file.pages} pages, " if file.pages is not None else ""
+        pages = "" if file.pages is None else f"{file.pages} page{'' if file.pages == 1 else 's'}, "
         size = f"{pages}{file.size // 1024} KB"
         click.echo(f"wrote {display_path(str(file.path.resolve()))} ({size})", err=err)
 

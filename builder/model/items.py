@@ -125,12 +125,34 @@ class Conversation(Strict):
     commentary: Markdown = Field(description="What this version shows, and why.")
 
 
+class Tally(Strict):
+    """Something the observer counts in each round, with a box to tick for each one."""
+
+    what: Text = Field(description="What to count, e.g. `Open questions from the manager`.")
+    up_to: int = Field(
+        ge=1,
+        le=24,
+        description="How many boxes each round gets on the printed checklist: about the most "
+        "an observer will count in one round.",
+    )
+
+
 class ObserverChecklist(Strict):
     """What an observer listens for during a role play."""
 
     coaching: list[Text] = Field(min_length=1, description="Behaviours that are coaching.")
     lookalike: list[Text] = Field(
         min_length=1, description="Behaviours of the look-alike approach."
+    )
+    counts: list[Tally] = Field(
+        default_factory=list,
+        description="What the observer's brief asks them to count; the checklist prints tally "
+        "boxes for each, per round.",
+    )
+    notes: list[Text] = Field(
+        default_factory=list,
+        description="What the observer's brief asks them to note in words; the checklist "
+        "prints space to write for each, per round.",
     )
 
 

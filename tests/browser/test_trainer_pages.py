@@ -630,6 +630,29 @@ def test_role_play_cards_print_whole_and_private_cards_on_their_own_sheet(page: 
         assert len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf)) >= 3, paper
 
 
+def test_a_sorting_set_prints_the_mat_on_its_own_sheet_and_cards_whole_with_no_key(
+    page: Page,
+) -> None:
+    page.set_viewport_size({"width": round(PRINTABLE_WIDTH), "height": 1000})
+    page.goto(f"trainer/{FOUR_THINGS}/lookalike-drill-sorting/")
+    page.emulate_media(media="print")
+    expect(page.locator(".cq-trainer-banner")).to_be_hidden()
+    assert page.locator(".cq-mat").evaluate("e => getComputedStyle(e).breakAfter") == "page"
+    cards = page.locator(".cq-statement-cards > li")
+    assert cards.count() == 18
+    for n in range(cards.count()):
+        card = cards.nth(n)
+        assert card.evaluate("e => getComputedStyle(e).breakInside") == "avoid"
+        assert card.evaluate("e => getComputedStyle(e).borderTopStyle") == "dashed"
+        text = card.inner_text()
+        assert text.startswith(f"CARD {n + 1}") or text.startswith(f"Card {n + 1}")
+    assert page.locator(".cq-sorting-key").count() == 0
+    assert page.get_by_text("Answer key:").count() == 0
+    for paper in ("A4", "Letter"):
+        pdf = page.pdf(format=paper)
+        assert len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf)) >= 2, paper
+
+
 # --- instant navigation ----------------------------------------------------------------------
 
 
