@@ -11,10 +11,18 @@ from pathlib import Path
 from click.testing import CliRunner, Result
 
 from builder.adapters.cli import main
+from builder.validate import Content, validate_content
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
 FIXTURE_COURSE = TESTS / "fixtures" / "course" / "content"
+
+
+def valid_content(folder: Path) -> Content:
+    """The content of ``folder``, which must validate (the diagnostics show if it does not)."""
+    found, diagnostics = validate_content(folder)
+    assert found is not None, [d.format() for d in diagnostics]
+    return found
 
 
 def invoke(*args: str) -> Result:

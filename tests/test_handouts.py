@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 from markupsafe import escape
+from project import valid_content
 
 from builder.adapters.cli import main
 from builder.handouts import (
@@ -27,7 +28,7 @@ from builder.handouts import (
     save,
     write_handouts,
 )
-from builder.validate import Content, validate_content
+from builder.validate import Content
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
@@ -45,15 +46,9 @@ def invoke(*args: str) -> Result:
     return result
 
 
-def load(folder: Path) -> Content:
-    found, diagnostics = validate_content(folder)
-    assert found is not None, [d.format() for d in diagnostics]
-    return found
-
-
 @pytest.fixture(scope="module")
 def course() -> Content:
-    return load(ROOT / "content")
+    return valid_content(ROOT / "content")
 
 
 def media_boxes(pdf: bytes) -> list[tuple[int, int]]:
@@ -133,7 +128,7 @@ def test_cards_keep_each_card_whole_and_put_private_cards_on_their_own_sheets() 
 
 
 def test_print_html_escapes_hostile_text() -> None:
-    documents = handout_documents(load(FIXTURE_COURSE), PRINT, PAPERS["letter"])
+    documents = handout_documents(valid_content(FIXTURE_COURSE), PRINT, PAPERS["letter"])
     for document in documents:
         assert "<script>" not in document.html, document.name
     cards = next(d for d in documents if d.name.endswith("-cards"))

@@ -13,13 +13,14 @@ from pathlib import Path
 
 import pytest
 from markupsafe import escape
+from project import valid_content
 from pypdf import PdfReader
 
 from builder.handouts import PAPERS, approach_names, handout_documents, write_handouts
 from builder.kits import CHECK_SIZE, SIGN_IN_ROWS, graded_prompts, knowledge_check, sorting
 from builder.model import Drill, Quiz, RolePlay
 from builder.render import Rendered, render
-from builder.validate import Content, validate_content
+from builder.validate import Content
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
@@ -32,15 +33,9 @@ SIZES = {"a4": (595, 842), "letter": (612, 792)}
 LANDSCAPE = ("-sorting.pdf", "-certificate.pdf")
 
 
-def load(folder: Path) -> Content:
-    found, diagnostics = validate_content(folder)
-    assert found is not None, [d.format() for d in diagnostics]
-    return found
-
-
 @pytest.fixture(scope="module")
 def course() -> Content:
-    return load(ROOT / "content")
+    return valid_content(ROOT / "content")
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from mkdocs.utils.meta import get_data
+from project import valid_content
 
 from builder.model import Case, Choice, Quiz, Step
 from builder.render import Rendered, Urls, render, story_order
@@ -23,7 +24,7 @@ from builder.trainer import (
     gamebook,
     run_sheet,
 )
-from builder.validate import Content, validate_content
+from builder.validate import Content
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
@@ -33,16 +34,10 @@ FIXTURE_COURSE = TESTS / "fixtures" / "course" / "content"
 FOUR_THINGS = "four-things-coaching-is-not"
 
 
-def load(folder: Path) -> Content:
-    found, diagnostics = validate_content(folder)
-    assert found is not None, [d.format() for d in diagnostics]
-    return found
-
-
 @pytest.fixture(scope="module")
 def course() -> Content:
     """The shipped course."""
-    return load(ROOT / "content")
+    return valid_content(ROOT / "content")
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +48,7 @@ def site(course: Content) -> Rendered:
 @pytest.fixture(scope="module")
 def tiny() -> Rendered:
     """The fixture course, whose texts are hostile on purpose."""
-    return render(load(FIXTURE_COURSE), TEMPLATES)
+    return render(valid_content(FIXTURE_COURSE), TEMPLATES)
 
 
 def pages(rendered: Rendered) -> dict[str, str]:
