@@ -196,7 +196,8 @@ def write_handouts(hostile: HostileSite) -> list[str]:
     templates = hostile.project / "templates" / "print"
     documents = handout_documents(content, templates, PAPERS["a4"])
     plan = plan_workshop(content, content.modules[:2], 90)
-    documents.append(workshop_document(content, plan, templates, PAPERS["letter"]))
+    site_url = "https://courses.example.org/coaching/"
+    documents.append(workshop_document(content, plan, templates, PAPERS["letter"], site_url))
     folder = hostile.site / "handouts-under-test"
     folder.mkdir(exist_ok=True)
     for document in documents:
