@@ -31,7 +31,7 @@ from builder.live import (
     results_code,
 )
 from builder.model import Case
-from builder.render import course_index
+from builder.render import Urls, course_index
 from builder.validate import Content, validate_content
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,7 +79,7 @@ def test_activities_are_the_modules_votable_items_in_order_without_graded_quizze
 
 
 def test_poll_ids_are_the_question_ids_of_course_json(content: Content) -> None:
-    index = course_index(content, {m.id: 1 for m in content.modules})
+    index = course_index(content, {m.id: 1 for m in content.modules}, Urls())
     known = {q["id"] for m in index["modules"] for i in m["items"] for q in i["questions"]}
     found = activities(content, content.modules)
     polls = [p.id for a in found for p in a.polls]
