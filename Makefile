@@ -29,6 +29,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 AXE := .ci/node_modules/axe-core/axe.min.js
 ESLINT := .ci/node_modules/.bin/eslint
+GIFT_PEGJS := .ci/node_modules/gift-pegjs/package.json
 NODE_STAMP := .ci/node_modules/.installed
 POLICY := /etc/chromium/policies/managed/offline-tests.json
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
@@ -142,11 +143,13 @@ chromium-policy:
 	fi
 
 # The JavaScript test tools, pinned in .ci/package-lock.json: axe-core (the accessibility
-# checks of the browser tests) and ESLint (make lint-js). npm needs no sudo.
+# checks of the browser tests), ESLint (make lint-js) and gift-pegjs (a GIFT parser that
+# reads back `course export gift`, tests/test_gift.py). npm needs no sudo.
 node-tools:
-	@if [ -f $(AXE) ] && [ -x $(ESLINT) ] && [ $(NODE_STAMP) -nt .ci/package-lock.json ] \
+	@if [ -f $(AXE) ] && [ -x $(ESLINT) ] && [ -f $(GIFT_PEGJS) ] \
+			&& [ $(NODE_STAMP) -nt .ci/package-lock.json ] \
 			&& [ $(NODE_STAMP) -nt .ci/package.json ]; then
-		echo "==> axe-core, ESLint: already installed in .ci/node_modules"
+		echo "==> axe-core, ESLint, gift-pegjs: already installed in .ci/node_modules"
 	else
 		echo "==> npm ci --prefix .ci"
 		npm ci --prefix .ci --no-audit --no-fund
@@ -196,8 +199,9 @@ endef
 pytest: install-test system-deps chromium-policy node-tools
 	@$(call pytest,$(PYTEST_ARGS))
 
-# Everything but the browser tests, so none of Chromium, its policy or axe-core is needed.
-pytest-unit: install-test
+# Everything but the browser tests, so neither Chromium nor its policy is needed (node-tools:
+# gift-pegjs, for tests/test_gift.py).
+pytest-unit: install-test node-tools
 	@$(call pytest,-m 'not browser'$(if $(PYTEST_ARGS), $(PYTEST_ARGS)))
 
 # The originality check on its own (it also runs in `make test`): content, templates and docs
