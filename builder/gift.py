@@ -104,9 +104,9 @@ def gift_problems(content: Content, banks: Iterable[ItemBank]) -> list[Diagnosti
                             "gift-weight",
                             f"question {question.name.split('/')[-1]!r} has {count} {what} "
                             f"options: Moodle has no grade of 100/{count} %",
-                            loaded.position(("questions", index, "options")),
-                            hint="give it 1 to 10 (or 20) right options and as many wrong "
-                            "ones, or export with --module to leave its module out",
+                            loaded.key_position(("questions", index, "options")),
+                            hint="Moodle accepts 1 to 10 (or 20) right options and as "
+                            "many wrong ones; or leave the module out with --module",
                         )
                     )
     return found

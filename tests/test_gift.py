@@ -29,8 +29,8 @@ from hostile import Attacker, write_hostile_content
 from project import FIXTURE_COURSE, ROOT, TESTS, valid_content
 from test_render import check_golden
 
-from builder.bank import question_bank
-from builder.gift import escape, gift_text, weight
+from builder.bank import Answer, BankQuestion, ItemBank, question_bank
+from builder.gift import escape, gift_problems, gift_text, weight
 from builder.model import Drill, Module, Quiz
 from builder.model.common import Approach
 from builder.render import drill_choices, md
@@ -368,3 +368,17 @@ def test_pygiftparser_reads_an_escaped_brace_in_an_answer(
         encoding="utf-8",
     )
     close(read_with_pygiftparser(path), pygiftparser_category(expected(special_course)))
+
+
+def test_a_count_of_right_options_moodle_has_no_grade_for_is_refused_at_its_line() -> None:
+    content = valid_content(FIXTURE_COURSE)
+    [bank] = [b for b in question_bank(content, content.modules) if b.pass_mark]
+    answers = tuple(Answer(f"o{n}", f"option {n}", n < 11, None) for n in range(12))
+    eleven = BankQuestion("quick-check/which-is-coaching", True, "<p>?</p>", answers, None)
+    [problem] = gift_problems(content, [ItemBank(bank.module, bank.item, (eleven,))])
+    assert problem.code == "gift-weight"
+    assert problem.severity == "error"
+    assert problem.position.path.endswith("quick-check.yml")
+    assert problem.position.line == 9  # `options:` of the first question
+    assert "11 right options" in problem.message
+    assert gift_problems(content, [bank]) == []
