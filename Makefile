@@ -6,6 +6,7 @@
 #   make test       install the test tools (Chromium, axe-core), run the linters and all of pytest
 #   make serve      preview the site with live reload
 #   make handouts   print the trainer handouts (guides, role-play cards) as PDFs into handouts/
+#   make exports    the question banks for an LMS: exports/course.gift (Moodle), exports/course-qti.zip (Canvas)
 #   make bench      run the benchmarks
 #   make bench-assessment  how the built assessment resists guessing (Chromium)
 #   make bench-live  200 simulated phones vote at once in `course live` (127.0.0.1 only)
@@ -51,7 +52,7 @@ else
 fi
 endef
 
-.PHONY: help venv install install-test site serve handouts bench bench-assessment bench-live system-deps \
+.PHONY: help venv install install-test site serve handouts exports bench bench-assessment bench-live system-deps \
 	chromium-policy node-tools unit test ruff format mypy lint-js pytest pytest-unit originality \
 	clean distclean
 
@@ -84,6 +85,13 @@ serve: install
 handouts: install system-deps chromium-policy
 	@echo "==> $(BIN)/course handouts --out handouts"
 	$(BIN)/course handouts --out handouts
+
+exports: install
+	@mkdir -p exports
+	echo "==> $(BIN)/course export gift --out exports/course.gift"
+	$(BIN)/course export gift --out exports/course.gift
+	echo "==> $(BIN)/course export qti --out exports/course-qti.zip"
+	$(BIN)/course export qti --out exports/course-qti.zip
 
 bench: install
 	@if [ -f bench/run.py ]; then
