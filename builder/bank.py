@@ -43,6 +43,8 @@ class BankQuestion:
     prompt: str
     answers: tuple[Answer, ...]
     general: str | None
+    #: The approach the right answer is (a graded quiz's `per_approach` draw groups by it).
+    approach: str | None = None
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,7 @@ def quiz_bank(module: Module, quiz: Quiz) -> ItemBank:
                 for option in question.options
             ),
             general=_html(question.explanation),
+            approach=question.approach.value if question.approach else None,
         )
         for question in quiz.questions
     )
@@ -104,6 +107,7 @@ def drill_bank(module: Module, drill: Drill, names: dict[str, str]) -> ItemBank:
                 for approach in choices
             ),
             general=_html(statement.rationale),
+            approach=statement.approach.value,
         )
         for statement in drill.statements
     )

@@ -2,8 +2,9 @@
 
 One assessment per quiz and per drill, each in a folder of its own: the QTI file
 (``questestinterop``: items of type ``multiple_choice_question`` or
-``multiple_answers_question``, per-option and general feedback as ``itemfeedback``) and
-Canvas's ``assessment_meta.xml``; ``imsmanifest.xml`` lists every file. The element structure
+``multiple_answers_question``, per-option and general feedback as ``itemfeedback``; a graded
+quiz's draw as Canvas question groups) and Canvas's ``assessment_meta.xml``;
+``imsmanifest.xml`` lists every file. The element structure
 follows what Canvas exports and what text2qti writes (tests/test_qti.py compares the two).
 
 The XML is built with ElementTree rather than a template: every text goes in as character
@@ -17,9 +18,12 @@ from __future__ import annotations
 import io
 import xml.etree.ElementTree as ET
 import zipfile
+from collections import defaultdict
 from dataclasses import dataclass
 
-from .bank import BankQuestion, ItemBank
+from .bank import BankQuestion, ItemBank, approach_names
+from .model import Quiz
+from .model.common import Approach
 from .render import md
 from .validate import Content
 
@@ -160,15 +164,59 @@ def _item(section: ET.Element, ident: str, question: BankQuestion) -> None:
             _feedback(item, f"{answer_id}_fb", answer.feedback)
 
 
-def assessment_xml(ident: str, bank: ItemBank) -> bytes:
+def assessment_xml(ident: str, bank: ItemBank, names: dict[str, str]) -> bytes:
     """One quiz or drill as a QTI 1.2 ``questestinterop`` document."""
     root = _root(QTI, "questestinterop")
     assessment = _el(root, "assessment", ident=ident, title=bank.item.title)
     _metadata(assessment, [("cc_maxattempts", "unlimited")])
     section = _el(assessment, "section", ident="root_section")
-    for question in bank.questions:
-        _item(section, f"{ident}-{question.name.split('/')[-1]}", question)
+    for group in draw_groups(bank, names):
+        parent = section
+        if group.pick is not None:
+            parent = _el(section, "section", ident=f"{ident}-{group.key}", title=group.title)
+            selection = _el(_el(parent, "selection_ordering"), "selection")
+            _el(selection, "selection_number", str(group.pick))
+            _el(_el(selection, "selection_extension"), "points_per_item", "1")
+        for question in group.questions:
+            _item(parent, f"{ident}-{question.name.split('/')[-1]}", question)
     return _xml(root)
+
+
+@dataclass(frozen=True)
+class Group:
+    """Questions of an assessment; with ``pick``, a Canvas question group drawing that many."""
+
+    key: str
+    title: str
+    pick: int | None
+    questions: tuple[BankQuestion, ...]
+
+
+def draw_groups(bank: ItemBank, names: dict[str, str]) -> list[Group]:
+    """The quiz's draw as Canvas question groups, or one group of every question, not drawn.
+
+    ``per_approach``: a group per approach drawing that many, in the course's order of
+    approaches; a question without an approach is left out, as the site never draws it.
+    ``questions``: one group of the whole bank.
+    """
+    draw = bank.item.draw if isinstance(bank.item, Quiz) else None
+    if draw is None:
+        return [Group("all", bank.item.title, None, bank.questions)]
+    if draw.questions is not None:
+        return [Group("bank", bank.item.title, draw.questions, bank.questions)]
+    groups = []
+    for approach in Approach:
+        questions = tuple(q for q in bank.questions if q.approach == approach.value)
+        if questions:
+            groups.append(
+                Group(approach.value, names[approach.value], draw.per_approach, questions)
+            )
+    return groups
+
+
+def drawn(bank: ItemBank) -> int:
+    """How many questions one attempt asks (its points, one a question)."""
+    return sum(g.pick or len(g.questions) for g in draw_groups(bank, defaultdict(str)))
 
 
 def assessment_meta_xml(ident: str, bank: ItemBank, description: str) -> bytes:
@@ -181,7 +229,7 @@ def assessment_meta_xml(ident: str, bank: ItemBank, description: str) -> bytes:
         ("shuffle_answers", "true"),
         ("scoring_policy", "keep_highest"),
         ("quiz_type", "assignment" if graded else "practice_quiz"),
-        ("points_possible", f"{len(bank.questions)}.0"),
+        ("points_possible", f"{drawn(bank)}.0"),
         ("show_correct_answers", "true"),
         ("allowed_attempts", "-1"),
         ("one_question_at_a_time", "false"),
@@ -220,6 +268,7 @@ def manifest_xml(content: Content, idents: list[str]) -> bytes:
 
 def qti_package(content: Content, banks: list[ItemBank]) -> Package:
     """The banks as a QTI 1.2 package: one assessment per quiz and per drill."""
+    names = approach_names(content)
     files: dict[str, bytes] = {}
     idents: list[str] = []
     for bank in banks:
@@ -227,7 +276,7 @@ def qti_package(content: Content, banks: list[ItemBank]) -> Package:
         idents.append(ident)
         summary = bank.item.summary
         description = str(md(summary)).strip() if summary else ""
-        files[f"{ident}/{ident}.xml"] = assessment_xml(ident, bank)
+        files[f"{ident}/{ident}.xml"] = assessment_xml(ident, bank, names)
         files[f"{ident}/assessment_meta.xml"] = assessment_meta_xml(ident, bank, description)
     files = {"imsmanifest.xml": manifest_xml(content, idents), **files}
     return Package(files, len(banks), sum(len(bank.questions) for bank in banks))

@@ -9,6 +9,7 @@ the files are checked as well-formed XML and against that reference.
 from __future__ import annotations
 
 import io
+import typing
 import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
@@ -20,6 +21,7 @@ from project import FIXTURE_COURSE, ROOT, valid_content
 
 from builder.bank import Answer, BankQuestion, ItemBank, question_bank
 from builder.model import Drill, Quiz
+from builder.model.items import Draw
 from builder.qti import qti_package
 from builder.render import md
 from builder.validate import Content
@@ -53,6 +55,11 @@ QTI_TAGS = frozenset(
         "fieldlabel",
         "fieldentry",
         "section",
+        "selection_ordering",
+        "selection",
+        "selection_number",
+        "selection_extension",
+        "points_per_item",
         "item",
         "itemmetadata",
         "presentation",
@@ -98,13 +105,19 @@ def read_zip(data: bytes) -> dict[str, bytes]:
         return {name: archive.read(name) for name in archive.namelist()}
 
 
-def text2qti_zip() -> dict[str, bytes]:
+def grouped(quiz: str) -> str:
+    """``quiz`` with its questions in one text2qti group drawing one of them."""
+    head, questions = quiz.split("\n\n", 1)
+    return f"{head}\n\nGROUP\npick: 1\npoints per question: 1\n\n{questions}\nEND_GROUP\n"
+
+
+def text2qti_zip(quiz: str = TEXT2QTI_QUIZ) -> dict[str, bytes]:
     from text2qti.config import Config  # type: ignore[import-untyped]
     from text2qti.qti import QTI  # type: ignore[import-untyped]
     from text2qti.quiz import Quiz as Text2qtiQuiz  # type: ignore[import-untyped]
 
     buffer = io.BytesIO()
-    QTI(Text2qtiQuiz(TEXT2QTI_QUIZ, config=Config(), source_name="quiz.md")).write(buffer)
+    QTI(Text2qtiQuiz(quiz, config=Config(), source_name="quiz.md")).write(buffer)
     return read_zip(buffer.getvalue())
 
 
@@ -178,6 +191,43 @@ def test_items_have_the_structure_text2qti_writes() -> None:
         "assessment",
         "qtimetadata",
     ]
+
+
+def test_a_drawn_quiz_is_a_question_group_as_text2qti_writes_one() -> None:
+    content = valid_content(FIXTURE_COURSE)
+    small = our_small_quiz(content)
+    quiz = typing.cast(Quiz, small.item).model_copy(update={"draw": Draw(questions=1)})
+    bank = ItemBank(small.module, quiz, small.questions)
+    [ours] = assessments(read_zip(qti_package(content, [bank]).zip_bytes())).values()
+    [theirs] = assessments(text2qti_zip(grouped(TEXT2QTI_QUIZ))).values()
+    our_root, their_root = (
+        ours.find("{*}assessment/{*}section"),
+        theirs.find("{*}assessment/{*}section"),
+    )
+    assert our_root is not None
+    assert their_root is not None
+    assert shape(our_root) == shape(their_root)
+    assert our_root.findtext("{*}section/{*}selection_ordering//{*}selection_number") == "1"
+
+
+def test_the_final_assessment_draws_per_approach_as_the_site_does(
+    course: Content, course_files: dict[str, bytes]
+) -> None:
+    quiz = next(i for i in course.items.values() if isinstance(i, Quiz) and i.draw)
+    assert quiz.draw is not None
+    assert quiz.draw.per_approach is not None
+    [root] = [r for p, r in assessments(course_files).items() if p.startswith(f"cq-{quiz.id}/")]
+    groups = root.findall("{*}assessment/{*}section/{*}section")
+    approaches = sorted({q.approach.value for q in quiz.questions if q.approach})
+    assert sorted(g.get("ident", "").removeprefix(f"cq-{quiz.id}-") for g in groups) == approaches
+    for group in groups:
+        assert group.findtext(".//{*}selection_number") == str(quiz.draw.per_approach)
+        approach = group.get("ident", "").removeprefix(f"cq-{quiz.id}-")
+        wanted = [q.id for q in quiz.questions if q.approach and q.approach.value == approach]
+        got = [i.get("title", "").split("/")[-1] for i in group.findall("{*}item")]
+        assert got == wanted
+    meta = ET.fromstring(course_files[f"cq-{quiz.id}/assessment_meta.xml"])
+    assert meta.findtext("{*}points_possible") == f"{quiz.draw.per_approach * len(groups)}.0"
 
 
 def test_the_manifest_lists_resources_as_text2qti_does() -> None:
