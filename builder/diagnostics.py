@@ -35,7 +35,8 @@ CODES: dict[str, str] = {
     "yaml-too-deep": "Values are nested deeper than a content file may be.",
     "complex-key": "A key is a list or mapping instead of plain text.",
     "control-character": "A text holds a control character (escape, NUL...), which no page "
-    "can show and a terminal would obey.",
+    "can show and a terminal would obey, or the noncharacter U+FFFE or U+FFFF, which no XML "
+    "can hold (`course export qti`).",
     # checking one file against the model
     "missing-kind": "The file has no `kind` key, so it is unclear what it describes.",
     "unknown-kind": "The `kind` is not one of the content kinds.",

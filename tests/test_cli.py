@@ -371,6 +371,25 @@ def test_a_single_choice_question_with_two_right_options_is_refused_by_the_expor
     assert not (project / "bank.gift").exists()
 
 
+@pytest.mark.parametrize("escape", ["\\uffff", "\\ufffe"], ids=["FFFF", "FFFE"])
+def test_a_character_xml_cannot_carry_is_refused_before_any_export(
+    project: Path, escape: str
+) -> None:
+    """YAML refuses them as written, but a quoted escape writes them into the text, and no XML
+    can hold them: the QTI would not be well-formed."""
+    edit(
+        project / "content" / "01-basics" / "quick-check.yml",
+        "text: Asking what gets in the way",
+        f'text: "Asking what gets in the way {escape}"',
+    )
+    for kind in ("qti", "gift"):
+        result = invoke("export", kind, "--out", "bank")
+        assert result.exit_code == 1, result.output
+        assert "quick-check.yml:11:" in result.stderr
+        assert "error[control-character]" in result.stderr
+        assert not (project / "bank").exists()
+
+
 def test_export_into_a_missing_folder_is_a_usage_error(project: Path) -> None:
     result = invoke("export", "gift", "--out", "no/such/folder/bank.gift")
     assert result.exit_code == 2, result.output
