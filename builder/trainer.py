@@ -535,7 +535,8 @@ class Asked:
     prompt: str
     #: Whether ``prompt`` is Markdown (quiz prompts) or plain text (statements, step titles).
     markdown: bool
-    answer: str
+    #: The right option or options (a case may have none, said in words).
+    answer: list[str]
     why: str | None
     ask: list[str]
     options: list[AskedOption]
@@ -556,7 +557,7 @@ def asked_in(item: Item, names: dict[str, str]) -> list[Asked]:
                 item,
                 q.prompt,
                 True,
-                "; ".join(o.text for o in q.options if o.correct),
+                [o.text for o in q.options if o.correct],
                 q.explanation,
                 ask,
                 [
@@ -581,7 +582,7 @@ def asked_in(item: Item, names: dict[str, str]) -> list[Asked]:
                 item,
                 s.text,
                 False,
-                names[s.approach.value],
+                [names[s.approach.value]],
                 s.rationale,
                 ask,
                 _approach_options(offered, s.approach.value, names),
@@ -596,7 +597,7 @@ def asked_in(item: Item, names: dict[str, str]) -> list[Asked]:
                 item,
                 f"{step.title or f'Decision {n}'}: what does the manager do?",
                 False,
-                "; ".join(c.text for c in step.choices if c.best) or "no single best choice",
+                [c.text for c in step.choices if c.best] or ["no single best choice"],
                 next((c.consequence for c in step.choices if c.best), None),
                 ask,
                 [
@@ -615,7 +616,7 @@ def asked_in(item: Item, names: dict[str, str]) -> list[Asked]:
                 item,
                 "Version 1 (played alone): which approach is this conversation, really?",
                 False,
-                names[item.lookalike.value],
+                [names[item.lookalike.value]],
                 item.lookalike_version.commentary,
                 ask,
                 _approach_options(APPROACH_ORDER, item.lookalike.value, names),
