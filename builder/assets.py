@@ -28,6 +28,15 @@ def _minify_js(text: str) -> str:
 
 
 MINIFIERS: dict[str, Callable[[str], str]] = {".js": _minify_js, ".css": cssmin}
+
+#: The most of the site's own JavaScript and CSS, minified and gzipped, a learner's page loads:
+#: learners open many pages, often on a phone on a slow connection.
+LEARNER_BUDGET = 8 * 1024
+#: The same for a trainer's page (the group debrief is the heaviest). A trainer opens it a few
+#: times per workshop on a laptop, and its weight buys the debrief (option counts, first and
+#: final answers, the integrity check); splitting it into lazily loaded parts would add
+#: requests and code to save bytes no learner ever downloads.
+TRAINER_BUDGET = 12 * 1024
 _TOOLS = f"calmjs.parse {version('calmjs.parse')}, rcssmin {version('rcssmin')}, format 1"
 _DONE: dict[str, str] = {}
 

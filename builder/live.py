@@ -13,9 +13,7 @@ the session as it shows imported files.
 
 from __future__ import annotations
 
-import base64
 import hmac
-import json
 import secrets
 import unicodedata
 from dataclasses import dataclass, field
@@ -23,6 +21,7 @@ from typing import Any, Literal
 
 from markupsafe import escape
 
+from . import results as results_format
 from .model import Case, Drill, Item, Module, Quiz, RolePlay, Step
 from .model.common import Approach
 from .render import LOOKALIKE_QUESTION, drill_choices, md, story_order
@@ -496,7 +495,12 @@ class Room:
                     if poll.kind == "decision"
                     else sorted(chosen) == sorted(poll.correct)
                 )
-                record: dict[str, Any] = {"chosen": list(chosen), "correct": right, "first": right}
+                record: dict[str, Any] = {
+                    "chosen": list(chosen),
+                    "firstChosen": list(chosen),
+                    "correct": right,
+                    "first": right,
+                }
                 if poll.kind == "single":
                     approach = next(o.approach for o in poll.options if o.id == chosen[0])
                     if approach:
@@ -504,18 +508,16 @@ class Room:
                 answers[poll_id] = record
             if answers:
                 records.append(
-                    {
-                        "format": "cq-results",
-                        "version": 1,
-                        "course": self.content.course.id,
-                        "answers": answers,
-                        "live": {"session": self.code, "seat": one.number},
-                    }
+                    results_format.record(
+                        self.content.course.id,
+                        answers,
+                        one.name[: results_format.MAX_LABEL],
+                        live={"session": self.code, "seat": one.number},
+                    )
                 )
         return records
 
 
 def results_code(record: dict[str, Any]) -> str:
     """A results record as the code learners paste into the dashboard (``CQ1.`` + base64url)."""
-    text = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
-    return "CQ1." + base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+    return results_format.code(record)

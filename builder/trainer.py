@@ -40,8 +40,10 @@ from .model import (
 )
 from .model.common import Approach
 from .render import (
+    APPROACH_ORDER,
     LOOKALIKE_QUESTION,
     NavEntry,
+    drill_choices,
     in_parts,
     item_path,
     page_meta,
@@ -512,6 +514,19 @@ def kit_pages(kit: ModuleKit, activities: ActivityKit, page: Page) -> list[NavEn
 
 
 @dataclass(frozen=True)
+class AskedOption:
+    """One option of an answerable question, as the dashboard counts it."""
+
+    id: str
+    text: str
+    right: bool
+    #: Markdown: the option's own feedback, where the content has one.
+    feedback: str | None = None
+    #: The approach the option is, for the confusion matrix (taken from here, not the file).
+    approach: str | None = None
+
+
+@dataclass(frozen=True)
 class Asked:
     """One answerable question, as the dashboard shows it (ids as in ``course.json``)."""
 
@@ -520,9 +535,16 @@ class Asked:
     prompt: str
     #: Whether ``prompt`` is Markdown (quiz prompts) or plain text (statements, step titles).
     markdown: bool
-    answer: str
+    #: The right option or options (a case may have none, said in words).
+    answer: list[str]
     why: str | None
     ask: list[str]
+    options: list[AskedOption]
+    multiple: bool = False
+
+
+def _approach_options(offered: list[str], right: str, names: dict[str, str]) -> list[AskedOption]:
+    return [AskedOption(a, names[a], a == right, approach=a) for a in offered]
 
 
 def asked_in(item: Item, names: dict[str, str]) -> list[Asked]:
@@ -535,22 +557,35 @@ def asked_in(item: Item, names: dict[str, str]) -> list[Asked]:
                 item,
                 q.prompt,
                 True,
-                "; ".join(o.text for o in q.options if o.correct),
+                [o.text for o in q.options if o.correct],
                 q.explanation,
                 ask,
+                [
+                    AskedOption(
+                        o.id,
+                        o.text,
+                        o.correct,
+                        o.feedback,
+                        o.approach.value if o.approach else None,
+                    )
+                    for o in q.options
+                ],
+                q.type == "multiple",
             )
             for q in item.questions
         ]
     if isinstance(item, Drill):
+        offered = drill_choices(item)
         return [
             Asked(
                 f"{item.id}/{s.id}",
                 item,
                 s.text,
                 False,
-                names[s.approach.value],
+                [names[s.approach.value]],
                 s.rationale,
                 ask,
+                _approach_options(offered, s.approach.value, names),
             )
             for s in item.statements
         ]
@@ -562,9 +597,15 @@ def asked_in(item: Item, names: dict[str, str]) -> list[Asked]:
                 item,
                 f"{step.title or f'Decision {n}'}: what does the manager do?",
                 False,
-                "; ".join(c.text for c in step.choices if c.best) or "no single best choice",
+                [c.text for c in step.choices if c.best] or ["no single best choice"],
                 next((c.consequence for c in step.choices if c.best), None),
                 ask,
+                [
+                    AskedOption(
+                        c.id, c.text, c.best, approach=c.approach.value if c.approach else None
+                    )
+                    for c in step.choices
+                ],
             )
             for n, step in enumerate(decisions, start=1)
         ]
@@ -575,9 +616,10 @@ def asked_in(item: Item, names: dict[str, str]) -> list[Asked]:
                 item,
                 "Version 1 (played alone): which approach is this conversation, really?",
                 False,
-                names[item.lookalike.value],
+                [names[item.lookalike.value]],
                 item.lookalike_version.commentary,
                 ask,
+                _approach_options(APPROACH_ORDER, item.lookalike.value, names),
             )
         ]
     return []

@@ -27,9 +27,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from .diagnostics import Diagnostic, Position, printable
-from .model import Item, Module, RolePlay
+from .kits import FORMS, activity_kit, form_path, has_sheets, sheets_path, sorting_path
+from .model import Drill, Item, Module, RolePlay
+from .model.common import Approach
 from .render import Urls, item_path
-from .trainer import Activity, clock, projected, projector_path, run_sheet
+from .trainer import (
+    Activity,
+    cards_path,
+    clock,
+    guide_path,
+    projected,
+    projector_path,
+    run_sheet,
+)
 from .validate import Content
 
 #: How much an activity gains from the room: higher runs live first. A run sheet's own room
@@ -113,6 +123,19 @@ class PreWork:
 
 
 @dataclass(frozen=True)
+class KitFile:
+    """A printable the session needs: its page on the site and its ``course handouts`` PDF."""
+
+    title: str
+    #: How many to print.
+    copies: str
+    #: The page's address below the site root (``Urls``), printable from the browser.
+    url: str
+    #: The file ``course handouts --module ID`` writes.
+    pdf: str
+
+
+@dataclass(frozen=True)
 class Plan:
     """A workshop's run of show that fits the slot."""
 
@@ -128,6 +151,8 @@ class Plan:
     start: int | None = None
     #: The address of the learner's progress page below the site root (``Urls``).
     progress_url: str = "progress/"
+    #: What to print before the session, module by module.
+    kits: list[KitFile] = field(default_factory=list)
 
     @property
     def live(self) -> list[Row]:
@@ -349,7 +374,69 @@ def plan_workshop(
         add(Row("close", title, length, 0, says, [], "Whole room", debrief))
     left_out = [a for m, a in waiting if a.item is None]
     prework = _prework(content, modules, live, [(m, a) for m, a in waiting if a.item], urls)
-    return Plan(modules, minutes, rows, prework, left_out, full, start, urls.of("progress.md"))
+    kits = _kits(content, modules, [a for _, a in activities], urls)
+    return Plan(
+        modules, minutes, rows, prework, left_out, full, start, urls.of("progress.md"), kits
+    )
+
+
+def _kits(
+    content: Content, modules: list[Module], live: list[Activity], urls: Urls
+) -> list[KitFile]:
+    """The printables of the activities that run live, and each module's guide and forms."""
+    names = {a.value: a.value for a in Approach}
+    running = {a.item.id for a in live if a.item is not None}
+    out: list[KitFile] = []
+    for module in modules:
+        out.append(
+            KitFile(
+                f"Facilitator guide: {module.title}",
+                "1 for you",
+                urls.of(guide_path(module)),
+                f"{module.id}-guide.pdf",
+            )
+        )
+        for item in content.items_of(module):
+            if item.id not in running:
+                continue
+            if isinstance(item, RolePlay):
+                out.append(
+                    KitFile(
+                        f"Role-play cards: {item.title}",
+                        "1 set per group of three",
+                        urls.of(cards_path(module, item)),
+                        f"{module.id}-{item.id}-cards.pdf",
+                    )
+                )
+            if isinstance(item, Drill):
+                out.append(
+                    KitFile(
+                        f"Sorting mat and cards: {item.title}",
+                        "1 set per small group",
+                        urls.of(sorting_path(module, item)),
+                        f"{module.id}-{item.id}-sorting.pdf",
+                    )
+                )
+        if has_sheets(activity_kit(content, module, names)):
+            out.append(
+                KitFile(
+                    f"Trainer's sheets: {module.title}",
+                    "1 for you",
+                    urls.of(sheets_path(module)),
+                    f"{module.id}-trainer-sheets.pdf",
+                )
+            )
+        copies = {"sign-in": "1 per 20 people", "evaluation": "1 each", "certificate": "1 each"}
+        for name, title, _ in FORMS:
+            out.append(
+                KitFile(
+                    f"{title}: {module.title}",
+                    copies[name],
+                    urls.of(form_path(module, name)),
+                    f"{module.id}-{name}.pdf",
+                )
+            )
+    return out
 
 
 def _flip(title: str) -> list[str]:
@@ -475,6 +562,9 @@ def format_plan(plan: Plan) -> str:
         lines.append("  none: everything runs live")
     for work in plan.prework:
         lines.append(f"  {work.minutes:>3} min  {work.item.title}  ({work.url})")
+    if plan.kits:
+        lines += ["", "To print before the session (`course handouts --module ID` writes the PDFs)"]
+        lines += [f"  {k.title} ({k.copies}): {k.pdf}, or print {k.url}" for k in plan.kits]
     return "\n".join(lines) + "\n"
 
 

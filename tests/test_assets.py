@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import re
 import subprocess
 from pathlib import Path
@@ -88,3 +89,35 @@ def test_the_start_up_is_written_once_in_course_js() -> None:
     register = "window.cqHooks = window.cqHooks || {}"
     hooks = [p.name for p in scripts if register in p.read_text(encoding="utf-8")]
     assert hooks == [p.name for p in scripts if p.name != "course.js"]
+
+
+def test_no_page_loads_more_of_our_own_javascript_and_css_than_its_budget() -> None:
+    """Learner pages stay under 8 KB gzipped, trainer pages under 12 KB (see builder/assets.py).
+
+    The weight is what the built site serves: each file minified, then gzipped at level 9,
+    summed over the files a page loads: ``site.css`` on every page (mkdocs.yml), the learner
+    runtime on pages without ``course_script: false`` and a front matter ``stylesheet``
+    (templates/overrides/main.html), and the files the page itself names.
+    """
+    from builder.render import render
+    from tests.project import valid_content
+
+    rendered = render(valid_content(ROOT / "content"), ROOT / "templates" / "pages")
+    folder = ROOT / "templates" / "static" / "assets"
+    weight: dict[str, int] = {}
+    for path in [*folder.glob("*.js"), *folder.glob("*.css")]:
+        small = assets.minify(str(path), path.read_text(encoding="utf-8"))
+        weight[path.name] = len(gzip.compress(small.encode(), compresslevel=9, mtime=0))
+    heaviest = {"learner": (0, ""), "trainer": (0, "")}
+    for page in rendered.pages:
+        loaded = {"site.css", *re.findall(r"assets/([a-z0-9-]+\.(?:js|css))\b", page.text)}
+        loaded.update(re.findall(r"^stylesheet: ([a-z0-9-]+\.css)$", page.text, re.M))
+        if not re.search(r"^course_script: false$", page.text, re.M):
+            loaded.update({"course.css", "course.js"})
+        kind = "trainer" if page.path.startswith("trainer/") else "learner"
+        total = sum(weight[name] for name in loaded)
+        heaviest[kind] = max(heaviest[kind], (total, page.path))
+    assert heaviest["learner"][0] <= assets.LEARNER_BUDGET, heaviest["learner"]
+    assert heaviest["trainer"][0] <= assets.TRAINER_BUDGET, heaviest["trainer"]
+    assert heaviest["trainer"][1] == "trainer/dashboard.md", "the page the trainer budget is for"
+    assert heaviest["trainer"][0] > assets.LEARNER_BUDGET, "else the trainer budget can go"

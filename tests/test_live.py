@@ -32,6 +32,7 @@ from builder.live import (
 )
 from builder.model import Case
 from builder.render import Urls, course_index
+from builder.results import checksum
 from builder.validate import Content, validate_content
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -206,7 +207,7 @@ def test_a_case_does_not_move_on_before_the_branch_is_chosen(content: Content) -
 
 def test_results_are_one_cq_results_record_per_participant(content: Content) -> None:
     room = drill_room(content)
-    people = [room.join(room.code) for _ in range(3)]
+    people = [room.join(room.code, name=name) for name in ("Ana", None, "Bo")]
     poll = room.poll()
     assert poll is not None
     right = poll.correct[0]
@@ -218,12 +219,15 @@ def test_results_are_one_cq_results_record_per_participant(content: Content) -> 
     records = room.results()
     assert len(records) == 3
     assert len({json.dumps(r, sort_keys=True) for r in records}) == 3  # alike stay two learners
-    assert all(r["format"] == "cq-results" and r["version"] == 1 for r in records)
+    assert all(r["format"] == "cq-results" and r["version"] == 2 for r in records)
+    assert [r.get("label") for r in records] == ["Ana", None, "Bo"], "a nickname is the label"
     assert [r["answers"][poll.id] for r in records] == [
-        {"chosen": [right], "correct": True, "first": True},
-        {"chosen": [right], "correct": True, "first": True},
-        {"chosen": [wrong], "correct": False, "first": False},
+        {"chosen": [right], "firstChosen": [right], "correct": True, "first": True},
+        {"chosen": [right], "firstChosen": [right], "correct": True, "first": True},
+        {"chosen": [wrong], "firstChosen": [wrong], "correct": False, "first": False},
     ]
+    for r in records:
+        assert r["checksum"] == checksum(r["course"], r.get("label", ""), r["answers"])
     code = results_code(records[0])
     assert code.startswith("CQ1.")
     body = code[4:] + "=" * (-len(code[4:]) % 4)

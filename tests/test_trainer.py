@@ -423,7 +423,7 @@ def test_the_dashboard_has_a_row_and_a_debrief_for_every_question_of_course_json
         module_rows = re.findall(r'<tr data-qid="([^"]+)"', fragment["html"])
         assert sorted(module_rows) == sorted(asked), "a module's rows are its own questions"
         rows += module_rows
-        missed += re.findall(r'<template data-missed="([^"]+)"', fragment["html"])
+        missed += re.findall(r'<template data-detail="([^"]+)">', fragment["html"])
     assert sorted(rows) == sorted(ids)
     assert len(set(rows)) == len(rows)
     assert sorted(missed) == sorted(ids)
@@ -436,6 +436,34 @@ def test_the_dashboard_has_a_row_and_a_debrief_for_every_question_of_course_json
     assert '<div class="cq-import-status" role="status">' in dashboard
     assert '<label for="cq-results-files">' in dashboard
     assert '<label for="cq-results-code">' in dashboard
+
+
+def test_each_debrief_card_lists_every_option_with_its_approach_and_marks_the_right_ones(
+    site: Rendered,
+) -> None:
+    data = json.loads(site.course_json)
+    html = json.loads(site.files["trainer/dashboard/four-things-coaching-is-not.json"])["html"]
+    cards = dict(re.findall(r'<template data-detail="([^"]+)">(.*?)</template>', html, re.S))
+    quiz = cards["spot-managing/signs-of-managing"]
+    rows = re.findall(r'<tr data-option="([^"]+)"([^>]*)>', quiz)
+    question = next(
+        q
+        for m in data["modules"]
+        for i in m["items"]
+        for q in i["questions"]
+        if q["id"] == "spot-managing/signs-of-managing"
+    )
+    assert [option for option, _ in rows] == question["options"]
+    assert [o for o, attributes in rows if "cq-right-option" in attributes] == question["correct"]
+    assert all('data-approach="' in attributes for _, attributes in rows)
+    assert quiz.count('class="cq-tag cq-missed-tag" hidden') == len(question["correct"])
+    assert quiz.count('<div class="cq-feedback">') == len(rows), "each option's feedback"
+    assert '<li class="cq-ask-generated" hidden>' in quiz
+    assert "Listen for:" in quiz, "the item's common confusions"
+    drill = cards["lookalike-drill/cheer-the-number"]
+    offered = re.findall(r'<tr data-option="([^"]+)" data-approach="\1"', drill)
+    assert "managing" in offered, "a drill's options are its approaches"
+    assert "cq-missed-tag" not in drill, "only a multi-select has options to leave out"
 
 
 def test_the_dashboard_does_not_reuse_the_learner_pages_question_attribute(

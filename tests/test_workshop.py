@@ -348,3 +348,35 @@ def test_course_workshop_takes_the_site_address_for_the_pre_work_links(tmp_path:
     config.write_text("site_name: X\n", encoding="utf-8")
     with pytest.raises(click.UsageError, match="has no site_url; give --site-url"):
         _configured_site_url(config)
+
+
+def test_the_plan_names_each_printable_the_live_activities_need_with_its_pdf_and_page(
+    course: Content,
+) -> None:
+    from builder.handouts import PAPERS, handout_documents
+    from builder.render import render
+
+    short = plan(course, 60, FOUR_THINGS)
+    long = plan(course, 180, FOUR_THINGS)
+    documents = {
+        f"{d.name}.pdf"
+        for d in handout_documents(course, ROOT / "templates" / "print", PAPERS["a4"])
+    }
+    pages = {Urls().of(p.path) for p in render(course, ROOT / "templates" / "pages").pages}
+    for made in (short, long):
+        assert made.kits
+        for kit in made.kits:
+            assert kit.pdf in documents, kit
+            assert kit.url in pages, kit
+        titles = [k.title for k in made.kits]
+        for form in ("Sign-in sheet", "Evaluation form", "Certificate of attendance"):
+            assert any(t.startswith(form) for t in titles), form
+        live = {row.activity.item.id for row in made.live if row.activity and row.activity.item}
+        drills = {k.pdf for k in made.kits if k.pdf.endswith("-sorting.pdf")}
+        assert drills == {f"{FOUR_THINGS}-{i}-sorting.pdf" for i in live if "drill" in i}
+        cards = {k.pdf for k in made.kits if k.pdf.endswith("-cards.pdf")}
+        assert cards == {f"{FOUR_THINGS}-{i}-cards.pdf" for i in live if i.startswith("not-")}
+    assert len(long.kits) > len(short.kits), "a longer session runs more activities"
+    text = format_plan(long)
+    assert "To print before the session" in text
+    assert f"{FOUR_THINGS}-sign-in.pdf, or print trainer/{FOUR_THINGS}/sign-in/" in text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from collections.abc import Callable
@@ -12,6 +13,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from builder.handouts import page_count
+from builder.results import checksum
 
 pytestmark = pytest.mark.browser
 
@@ -823,6 +825,49 @@ def test_results_for_the_trainer_hold_answers_but_not_notes(
     assert "notes" not in results
     code = page.get_by_label(re.compile("Or copy this code")).input_value()
     assert code.startswith("CQ1.")
+
+
+def test_results_keep_the_first_choice_a_label_and_a_checksum_and_get_a_distinct_name(
+    page: Page, course: dict[str, Any], tmp_path: Path
+) -> None:
+    first = questions_of(course, QUIZ)[0]
+    page.goto(QUIZ)
+    answer(page, first, right=False)
+    fieldset(page, first["id"]).get_by_role("button", name="Try again").click()
+    answer(page, first, right=True)
+    page.goto("progress/")
+    page.get_by_label(re.compile("Your name or initials")).fill("  Zoë   van Dijk ")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Save results for your trainer").click()
+    name = download.value.suggested_filename
+    assert re.fullmatch(rf"{course['id']}-results-\d{{4}}-\d\d-\d\d-zoe-van-dijk\.json", name)
+    expect(page.locator(".cq-share-status")).to_contain_text(name)
+    download.value.save_as(tmp_path / name)
+    data = json.loads((tmp_path / name).read_text(encoding="utf-8"))
+    assert (data["version"], data["label"]) == (2, "Zoë van Dijk")
+    given = data["answers"][first["id"]]
+    wrong = next(o for o in first["options"] if o not in first["correct"])
+    assert (given["firstChosen"], given["chosen"]) == ([wrong], first["correct"])
+    assert given["first"] is False
+    assert data["checksum"] == checksum(data["course"], data["label"], data["answers"])
+    code = page.get_by_label(re.compile("Or copy this code")).input_value()
+    body = code.removeprefix("CQ1.")
+    assert json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))) == data
+
+    page.get_by_label(re.compile("Your name or initials")).fill("")
+    names = set()
+    for _ in range(2):
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Save results for your trainer").click()
+        names.add(download.value.suggested_filename)
+        download.value.save_as(tmp_path / "anonymous.json")
+    assert len(names) == 2, "two learners without a label never get the same file name"
+    assert all(
+        re.fullmatch(rf"{course['id']}-results-\d{{4}}-\d\d-\d\d-[a-z0-9]+\.json", n) for n in names
+    )
+    anonymous = json.loads((tmp_path / "anonymous.json").read_text(encoding="utf-8"))
+    assert "label" not in anonymous
+    assert anonymous["checksum"] == checksum(anonymous["course"], "", anonymous["answers"])
 
 
 def test_without_javascript_questions_are_readable_and_answers_reachable(

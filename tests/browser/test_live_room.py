@@ -157,6 +157,11 @@ def test_a_projector_and_three_phones_play_the_drill(
     # The group debrief opens with the session's answers: 3 learners, 5 answers.
     projector.get_by_role("button", name="Open in the group debrief").click()
     expect(projector.locator(".cq-summary")).to_contain_text("3 learners, 5 answers")
+    said = projector.locator(".cq-messages li").all_inner_texts()
+    assert said[0] == "Results handed over by another page of this site:"
+    assert all(line.startswith(f"live {room.code}, seat ") for line in said[1:]), said
+    assert len(said) == 4, "each participant's record is checked like a file, none edited"
+    assert projector.evaluate("() => sessionStorage.getItem('cq-dashboard-import')") is None
     row = projector.locator(f'tr[data-qid="{poll.id}"]')
     expect(row.locator(".cq-n")).to_have_text("3")
     expect(row.locator(".cq-first")).to_have_text("3 of 3 (100%)")

@@ -3,7 +3,6 @@ driven by keyboard, and printing the role-play cards."""
 
 from __future__ import annotations
 
-import base64
 import functools
 import json
 import os
@@ -20,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from playwright.sync_api import Page, expect
+
+from builder.results import code, record
 
 if TYPE_CHECKING:
     from tests.conftest import OfflineGuard
@@ -48,42 +49,84 @@ def trainer_pages(built_site: Path) -> list[str]:
     return pages
 
 
-def results(course: dict[str, Any], seed: int) -> dict[str, Any]:
-    """A learner's results for module 3, as the progress page exports them."""
+def answers_of(course: dict[str, Any], seed: int) -> dict[str, Any]:
+    """A learner's answers to module 3, as the course stores them: some wrong at first and
+    put right with "Try again" (``firstChosen`` differs from ``chosen``)."""
     rng = random.Random(seed)
     module = next(m for m in course["modules"] if m["id"] == FOUR_THINGS)
     answers: dict[str, Any] = {}
     for item in module["items"]:
         for q in item["questions"]:
-            if q["type"] == "classify":
-                chosen = q["approach"] if rng.random() < 0.6 else rng.choice(course["approaches"])
-                right = chosen == q["approach"]
+            if q["type"] in ("classify", "single"):
+                offered = course["approaches"] if q["type"] == "classify" else q["options"]
+                right = q["approach"] if q["type"] == "classify" else q["correct"][0]
+                first = right if rng.random() < 0.6 else rng.choice(offered)
+                final = right if rng.random() < 0.5 else first
                 answers[q["id"]] = {
-                    "chosen": [chosen],
-                    "correct": right,
-                    "first": right,
-                    "approach": chosen,
-                }
-            elif q["type"] == "single":
-                chosen = q["correct"][0] if rng.random() < 0.6 else rng.choice(q["options"])
-                right = chosen in q["correct"]
-                approach = q["approach"] if right else rng.choice(course["approaches"])
-                answers[q["id"]] = {
-                    "chosen": [chosen],
-                    "correct": right,
-                    "first": right,
-                    "approach": approach,
+                    "chosen": [final],
+                    "firstChosen": [first],
+                    "correct": final == right,
+                    "first": first == right,
                 }
             elif q["type"] == "multiple":
-                wrong = q["id"] == HARDEST
-                chosen = q["options"][:1] if wrong else q["correct"]
-                answers[q["id"]] = {"chosen": chosen, "correct": not wrong, "first": not wrong}
+                # Every learner leaves out a right option of HARDEST, first and last.
+                chosen = q["correct"][:-1] if q["id"] == HARDEST else q["correct"]
+                right = chosen == q["correct"]
+                answers[q["id"]] = {
+                    "chosen": chosen,
+                    "firstChosen": chosen,
+                    "correct": right,
+                    "first": right,
+                }
+    return answers
+
+
+def results(course: dict[str, Any], seed: int, label: str = "") -> dict[str, Any]:
+    """A learner's results for module 3, as the progress page exports them (version 2)."""
+    return record(course["id"], answers_of(course, seed), label)
+
+
+def old_results(course: dict[str, Any], seed: int) -> dict[str, Any]:
+    """Results as version 1 exported them: no first choice, label or checksum."""
+    answers = answers_of(course, seed)
+    for answer in answers.values():
+        del answer["firstChosen"]
     return {"format": "cq-results", "version": 1, "course": course["id"], "answers": answers}
 
 
+@functools.cache
+def option_approaches(site: Path) -> dict[str, dict[str, str]]:
+    """Question id -> option id -> the approach it is, from the dashboard's module data."""
+    out: dict[str, dict[str, str]] = {}
+    for path in (site / "trainer" / "dashboard").glob("*.json"):
+        html = json.loads(path.read_text(encoding="utf-8"))["html"]
+        for qid, card in re.findall(
+            r'<template data-detail="([^"]+)">(.*?)</template>', html, re.S
+        ):
+            out[qid] = dict(re.findall(r'data-option="([^"]+)" data-approach="([^"]+)"', card))
+    return out
+
+
+def expected_matrix(
+    course: dict[str, Any], site: Path, learners: list[dict[str, Any]], basis: str
+) -> Counter[str]:
+    questions = {q["id"]: q for m in course["modules"] for i in m["items"] for q in i["questions"]}
+    cells: Counter[str] = Counter()
+    for data in learners:
+        for qid, answer in data["answers"].items():
+            q = questions[qid]
+            chosen = answer[basis][0]
+            if q["type"] == "classify":
+                cells[f"{q['approach']}:{chosen}"] += 1
+            elif q["type"] == "single" and q["approach"]:
+                taken = option_approaches(site)[qid].get(chosen)
+                if taken:
+                    cells[f"{q['approach']}:{taken}"] += 1
+    return cells
+
+
 def code_of(data: dict[str, Any]) -> str:
-    raw = base64.urlsafe_b64encode(json.dumps(data).encode("utf-8")).decode("ascii")
-    return "CQ1." + raw.rstrip("=")
+    return code(data)
 
 
 def open_dashboard(page: Page) -> None:
@@ -125,8 +168,18 @@ def test_the_dashboard_with_results_has_no_axe_violations(
         files.append(tmp_path / f"learner-{n}.json")
         files[-1].write_text(json.dumps(results(course, n)), encoding="utf-8")
     (tmp_path / "bad.json").write_text("{", encoding="utf-8")
-    page.get_by_label("Choose result files").set_input_files([*files, tmp_path / "bad.json"])
+    edited = results(course, 9, "Edited")
+    edited["answers"][HARDEST]["chosen"] = ["sm-rep-own-goal"]
+    (tmp_path / "edited.json").write_text(json.dumps(edited), encoding="utf-8")
+    page.get_by_label("Choose result files").set_input_files(
+        [*files, tmp_path / "bad.json", tmp_path / "edited.json"]
+    )
     expect(page.locator(".cq-count")).to_have_text("3 results imported.")
+    expect(page.locator(".cq-edited li")).to_have_count(1)
+    expect(page.locator(".cq-details > li").first).to_be_visible()
+    page.evaluate(
+        "() => document.querySelectorAll('.cq-dashboard details').forEach(d => d.open = true)"
+    )
     assert run_axe(page) == []
 
 
@@ -134,7 +187,7 @@ def test_the_dashboard_with_results_has_no_axe_violations(
 
 
 def test_the_dashboard_imports_results_and_rejects_broken_ones_with_a_clear_message(
-    page: Page, course: dict[str, Any], tmp_path: Path
+    page: Page, course: dict[str, Any], built_site: Path, tmp_path: Path
 ) -> None:
     learners = [results(course, seed) for seed in range(5)]
     files = []
@@ -145,8 +198,9 @@ def test_the_dashboard_imports_results_and_rejects_broken_ones_with_a_clear_mess
     broken: dict[str, str] = {
         "not-json.json": "{ this is not json",
         "array.json": "[1, 2, 3]",
-        "other-format.json": json.dumps({**learners[0], "format": "cq-progress"}),
-        "version-2.json": json.dumps({**learners[0], "version": 2}),
+        "other-format.json": json.dumps({**learners[0], "format": "cq-something"}),
+        "progress.json": json.dumps({**learners[0], "format": "cq-progress"}),
+        "version-3.json": json.dumps({**learners[0], "version": 3}),
         "other-course.json": json.dumps({**learners[0], "course": "another-course"}),
         "unknown-question.json": json.dumps(
             {**learners[0], "answers": {"no-such/question": {"chosen": ["a"], "correct": True}}}
@@ -159,6 +213,14 @@ def test_the_dashboard_imports_results_and_rejects_broken_ones_with_a_clear_mess
         ),
         "bad-option.json": json.dumps(
             {**learners[0], "answers": {HARDEST: {"chosen": ["<img src=x>"], "correct": True}}}
+        ),
+        "bad-first.json": json.dumps(
+            {
+                **learners[0],
+                "answers": {
+                    HARDEST: {"chosen": ["sm-cheerleading"], "firstChosen": [], "correct": False}
+                },
+            }
         ),
     }
     for name, text in broken.items():
@@ -176,16 +238,20 @@ def test_the_dashboard_imports_results_and_rejects_broken_ones_with_a_clear_mess
     said = dict(line.split(": ", 1) for line in messages(page))
     for n in range(1, 6):
         count = len(learners[n - 1]["answers"])
-        assert said[f"learner-{n}.json"].startswith(f"added, {count} answers"), said
+        assert said[f"learner-{n}.json"] == f"added, {count} answers.", said
     expected = {
         "not-json.json": "not added: it is not valid JSON.",
         "array.json": "not added: it is not a results file (expected a JSON object).",
         "other-format.json": "not added: it is not a results file (its format is not cq-results).",
-        "version-2.json": 'not added: it is results format version "2"',
+        "progress.json": "not added: it is a progress export, not results: the learner should "
+        "press Save results for your trainer on their progress page.",
+        "version-3.json": 'not added: it is results format version "3"; this dashboard reads '
+        "versions 1 and 2.",
         "other-course.json": 'not added: it holds results of another course, "another-course".',
         "unknown-question.json": "not added: it answers a question this course does not have",
         "wrong-type.json": f'not added: the answer to "{HARDEST}" has no list of chosen options.',
         "bad-option.json": 'chooses "<img src=x>", which is not one of its options',
+        "bad-first.json": "has a `firstChosen` that is not a list of options",
         "huge.json": "not added: larger than 1 MB, which no results file is.",
         "learner-1-again.json": "skipped: the same results as result 1, learner-1.json",
     }
@@ -194,35 +260,214 @@ def test_the_dashboard_imports_results_and_rejects_broken_ones_with_a_clear_mess
     assert page.locator(".cq-messages li.cq-bad").count() == len(broken) + 1
     assert page.locator(".cq-messages img").count() == 0, "text from files is never markup"
 
-    # Per question: how many answered, and the share right the first time.
-    for qid in (HARDEST, "lookalike-drill/renewals-deadline"):
+    # Per question: how many answered, right at the first attempt and in the final answer.
+    for qid in (HARDEST, "lookalike-drill/renewals-deadline", "spot-managing/weekly-call"):
         answered = [d["answers"][qid] for d in learners]
         first = sum(a["first"] for a in answered)
+        final = sum(a["correct"] for a in answered)
         row = page.locator(f'tr[data-qid="{qid}"]')
         expect(row.locator(".cq-n")).to_have_text("5")
         expect(row.locator(".cq-first")).to_have_text(f"{first} of 5 ({round(100 * first / 5)}%)")
+        expect(row.locator(".cq-now")).to_have_text(f"{final} of 5 ({round(100 * final / 5)}%)")
     expect(page.locator('tr[data-qid="kpi-review-meeting/opening"]')).to_be_hidden()
+    heads = page.locator(".cq-questions thead th").all_inner_texts()
+    assert heads[2:] == ["Right at the first attempt", "Right in the final answer"]
 
-    # The confusion matrix: rows are the right approach, columns the approach chosen.
-    questions = {q["id"]: q for m in course["modules"] for i in m["items"] for q in i["questions"]}
-    cells: Counter[str] = Counter()
-    for data in learners:
-        for qid, answer in data["answers"].items():
-            q = questions[qid]
-            if q["type"] in ("single", "classify") and q["approach"] and answer.get("approach"):
-                cells[f"{q['approach']}:{answer['approach']}"] += 1
-    assert sum(cells.values()) > 20
-    for right in course["approaches"]:
-        for chosen in course["approaches"]:
-            key = f"{right}:{chosen}"
-            expect(page.locator(f'td[data-cell="{key}"]')).to_have_text(str(cells[key]))
+    # The confusion matrix, for first attempts and, at the flick of a switch, final answers:
+    # rows are the right approach, columns the approach chosen (the option's, not the file's).
+    for basis, label in (("firstChosen", "First attempts"), ("chosen", "Final answers")):
+        page.get_by_label(label).check()
+        expect(page.locator(".cq-matrix caption")).to_contain_text(f"{label}.")
+        cells = expected_matrix(course, built_site, learners, basis)
+        assert sum(cells.values()) > 20
+        for right in course["approaches"]:
+            for taken in course["approaches"]:
+                key = f"{right}:{taken}"
+                expect(page.locator(f'td[data-cell="{key}"]')).to_have_text(str(cells[key]))
+    first_cells = expected_matrix(course, built_site, learners, "firstChosen")
+    assert first_cells != expected_matrix(course, built_site, learners, "chosen")
 
-    # The most missed question comes first, with what to ask the room.
+    # The most missed question comes first, with why and what to ask the room.
     first_missed = page.locator(".cq-missed > li").first
-    expect(first_missed).to_contain_text("5 of 5 missed it the first time.")
+    expect(first_missed).to_contain_text("5 of 5 missed it at the first attempt.")
     expect(first_missed).to_contain_text("Which of these are signs")
     expect(first_missed).to_contain_text("Ask the room:")
+    expect(first_missed.locator("details")).to_have_attribute("open", "")
     expect(page.locator(".cq-missed > li")).to_have_count(5)
+
+
+def test_each_question_shows_how_many_chose_each_option_first_and_final(
+    page: Page, course: dict[str, Any]
+) -> None:
+    learners = [results(course, seed) for seed in range(5)]
+    open_dashboard(page)
+    page.get_by_label("Or paste codes").fill("\n".join(code_of(d) for d in learners))
+    page.get_by_role("button", name="Add the codes").click()
+    expect(page.locator(".cq-count")).to_have_text("5 results imported.")
+    cards = page.locator(".cq-details > li")
+    expect(cards).to_have_count(len(learners[0]["answers"]))
+
+    # A right option of a multi-select that nobody chose is marked missed, with a question.
+    card = page.locator(f'.cq-details > li[data-for="{HARDEST}"]')
+    card.locator("summary").click()
+    left_out = card.locator('tr[data-option="sm-cheerleading"]')
+    expect(left_out.locator(".cq-count-first")).to_have_text("0 of 5 (0%)")
+    expect(left_out.locator(".cq-count-final")).to_have_text("0 of 5 (0%)")
+    expect(left_out.locator(".cq-missed-tag")).to_have_text("Missed: nobody chose it")
+    taken = card.locator('tr[data-option="sm-dashboard-first"]')
+    expect(taken.locator(".cq-count-final")).to_have_text("5 of 5 (100%)")
+    expect(taken.locator(".cq-missed-tag")).to_be_hidden()
+    expect(card.locator(".cq-ask-generated")).to_have_text(
+        '5 left out \u201cIt ends with "You can do it! Go get those numbers up!"\u201d at first: '
+        "what makes it count too?"
+    )
+    expect(card.locator(".cq-feedback").first).to_contain_text("A sign of managing")
+
+    # A single-choice question: each option counted at the first attempt and at the end.
+    qid = "spot-managing/weekly-call"
+    card = page.locator(f'.cq-details > li[data-for="{qid}"]')
+    for option in next(
+        q for m in course["modules"] for i in m["items"] for q in i["questions"] if q["id"] == qid
+    )["options"]:
+        first = sum(d["answers"][qid]["firstChosen"] == [option] for d in learners)
+        final = sum(d["answers"][qid]["chosen"] == [option] for d in learners)
+        row = card.locator(f'tr[data-option="{option}"]')
+        expect(row.locator(".cq-count-first")).to_have_text(
+            f"{first} of 5 ({round(100 * first / 5)}%)"
+        )
+        expect(row.locator(".cq-count-final")).to_have_text(
+            f"{final} of 5 ({round(100 * final / 5)}%)"
+        )
+    card.locator("summary").click()
+    expect(card.locator(".cq-feedback").first).to_be_visible()  # the quiz's own "why"
+
+
+def test_labels_are_shown_and_results_without_one_stay_anonymous(
+    page: Page, course: dict[str, Any]
+) -> None:
+    open_dashboard(page)
+    labelled = [results(course, 1, "Ana"), results(course, 2, "Bo <b>Li</b>"), results(course, 3)]
+    page.get_by_label("Or paste codes").fill(" ".join(code_of(d) for d in labelled))
+    page.get_by_role("button", name="Add the codes").click()
+    expect(page.locator(".cq-count")).to_have_text("3 results imported.")
+    count = len(labelled[0]["answers"])
+    assert messages(page) == [
+        f"code 1: added, {count} answers, from Ana.",
+        f"code 2: added, {count} answers, from Bo <b>Li</b>.",
+        f"code 3: added, {count} answers.",
+    ]
+    names = page.locator(".cq-imported-name").all_inner_texts()
+    assert names[0].startswith(f"Ana, code 1 ({count} answers, #")
+    assert names[1].startswith("Bo <b>Li</b>, code 2 (")
+    assert names[2].startswith("code 3 (")
+    assert page.locator(".cq-imported b").count() == 0, "a label is text, never markup"
+
+
+def test_an_edited_file_is_listed_apart_and_counts_only_when_the_trainer_says_so(
+    page: Page, course: dict[str, Any], tmp_path: Path
+) -> None:
+    honest = results(course, 1, "Ana")
+    edited = results(course, 2, "Bo")
+    for answer in edited["answers"].values():  # every answer made right the first time
+        answer["first"] = answer["correct"] = True
+        answer["chosen"] = answer["firstChosen"] = answer["chosen"]
+    edited["answers"][HARDEST]["chosen"] = edited["answers"][HARDEST]["firstChosen"] = [
+        "sm-dashboard-first",
+        "sm-manager-target",
+        "sm-cheerleading",
+    ]
+    unsigned = results(course, 3)
+    del unsigned["checksum"]
+    for name, data in (("ana.json", honest), ("bo.json", edited), ("unsigned.json", unsigned)):
+        (tmp_path / name).write_text(json.dumps(data), encoding="utf-8")
+    open_dashboard(page)
+    page.get_by_label("Choose result files").set_input_files(
+        [tmp_path / n for n in ("ana.json", "bo.json", "unsigned.json")]
+    )
+    expect(page.locator(".cq-count")).to_have_text("1 result imported.")
+    edited_note = (
+        "not counted: it was edited after it was saved (its checksum does not match its "
+        "answers). See Edited files."
+    )
+    said = dict(line.split(": ", 1) for line in messages(page))
+    assert said["bo.json"] == edited_note
+    assert said["unsigned.json"] == edited_note
+    panel = page.locator(".cq-edited-panel")
+    expect(panel).to_be_visible()
+    expect(panel.locator(".cq-edited-name")).to_have_count(2)
+    expect(panel.locator(".cq-edited-name").first).to_contain_text("Bo, bo.json")
+    hardest = page.locator(f'tr[data-qid="{HARDEST}"]')
+    expect(hardest.locator(".cq-n")).to_have_text("1")
+    expect(page.locator(".cq-summary")).to_contain_text("1 learner, ")
+
+    page.get_by_role("button", name="Count it anyway: result 2, bo.json").click()
+    expect(page.locator(".cq-count")).to_have_text("2 results imported.")
+    expect(page.get_by_role("status")).to_contain_text("bo.json: counted, although it was edited.")
+    expect(page.locator(".cq-imported-name").nth(1)).to_contain_text("edited, counted by you")
+    expect(hardest.locator(".cq-n")).to_have_text("2")
+    expect(panel.locator(".cq-edited-name")).to_have_count(1)
+    page.reload()
+    expect(page.locator(".cq-count")).to_have_text("2 results imported.")
+    expect(panel.locator(".cq-edited-name")).to_have_count(1)
+
+
+def test_results_of_format_version_1_are_still_imported(
+    page: Page, course: dict[str, Any], tmp_path: Path
+) -> None:
+    learners = [old_results(course, seed) for seed in range(3)]
+    golden = ROOT / "tests" / "fixtures" / "results-v1.json"
+    old = json.loads(golden.read_text(encoding="utf-8"))
+    paths = []
+    for n, data in enumerate([*learners, old]):
+        paths.append(tmp_path / f"old-{n}.json")
+        paths[-1].write_text(json.dumps(data), encoding="utf-8")
+    open_dashboard(page)
+    page.get_by_label("Choose result files").set_input_files(paths)
+    expect(page.locator(".cq-count")).to_have_text("4 results imported.")
+    said = messages(page)
+    assert (
+        said[3]
+        == f"old-3.json: added, {len(old['answers'])} answers (an older file, without a checksum)."
+    )
+    expect(page.locator(".cq-imported-name").first).to_contain_text("older file, not checked")
+    learners.append(old)
+    qid = "spot-managing/weekly-call"
+    first = sum(d["answers"][qid]["first"] for d in learners)
+    row = page.locator(f'tr[data-qid="{qid}"]')
+    expect(row.locator(".cq-first")).to_have_text(f"{first} of 4 ({round(100 * first / 4)}%)")
+    card = page.locator(f'.cq-details > li[data-for="{qid}"]')
+    card.locator("summary").click()
+    unknown = 4 - first  # a first attempt that was right was the right option
+    if unknown:
+        expect(card.locator(".cq-unknown-first")).to_contain_text(f"The first attempt of {unknown}")
+    right = next(
+        q for m in course["modules"] for i in m["items"] for q in i["questions"] if q["id"] == qid
+    )["correct"][0]
+    expect(card.locator(f'tr[data-option="{right}"] .cq-count-first')).to_have_text(
+        f"{first} of {first} (100%)" if first else "not recorded"
+    )
+
+
+def test_another_page_hands_results_over_through_session_storage(
+    page: Page, course: dict[str, Any]
+) -> None:
+    open_dashboard(page)
+    handed = [["live ABC, seat 1", json.dumps(results(course, 1, "Ana"))], ["broken", "{"]]
+    page.evaluate(
+        "(entries) => sessionStorage.setItem('cq-dashboard-import', JSON.stringify(entries))",
+        handed,
+    )
+    page.reload()
+    expect(page.locator(".cq-count")).to_have_text("1 result imported.")
+    assert messages(page)[-3:] == [
+        "Results handed over by another page of this site:",
+        f"live ABC, seat 1: added, {len(results(course, 1)['answers'])} answers, from Ana.",
+        "broken: not added: it is not valid JSON.",
+    ]
+    assert page.evaluate("() => sessionStorage.getItem('cq-dashboard-import')") is None
+    page.reload()
+    expect(page.locator(".cq-count")).to_have_text("1 result imported.")
+    assert "Results handed over by another page of this site:" not in messages(page)
 
 
 def test_results_can_be_pasted_as_codes_and_removed_again(
@@ -284,7 +529,7 @@ def test_tampered_session_storage_does_not_break_the_dashboard(page: Page) -> No
 def test_a_module_whose_questions_cannot_be_loaded_is_named_and_the_rest_still_shows(
     page: Page, course: dict[str, Any], offline_guard: OfflineGuard
 ) -> None:
-    data = results(course, 5)  # module 3, and below one answer in every other module
+    answers = answers_of(course, 5)  # module 3, and below one answer in every other module
     for module in course["modules"]:
         asked = [q for i in module["items"] for q in i["questions"]]
         if asked and module["id"] != FOUR_THINGS:
@@ -292,7 +537,8 @@ def test_a_module_whose_questions_cannot_be_loaded_is_named_and_the_rest_still_s
             chosen = (
                 [q["approach"]] if q["type"] == "classify" else (q["correct"] or q["options"])[:1]
             )
-            data["answers"][q["id"]] = {"chosen": chosen, "correct": True, "first": False}
+            answers[q["id"]] = {"chosen": chosen, "correct": True, "first": False}
+    data = record(course["id"], answers)
     lost = next(m for m in course["modules"] if m["id"] == FOUR_THINGS)
     fetched: list[str] = []
 

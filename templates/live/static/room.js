@@ -114,15 +114,16 @@
     }, function () { say("The results could not be read from the server."); });
   }
 
-  /* The group debrief keeps imported results in this tab's sessionStorage; filling it and
-     opening the dashboard shows this session as if each participant had imported a file. */
+  /* The group debrief's entry point (see dashboard.js, docs/trainer.md): results left in this
+     tab's sessionStorage under "cq-dashboard-import" are imported when it opens, with the
+     same checks and messages as files, as if each participant had handed one over. */
   function openDashboard() {
     results().then(function (data) {
       var entries = data.records.map(function (record) {
         return ["live " + state.code + ", seat " + record.live.seat, JSON.stringify(record)];
       });
       try {
-        sessionStorage.setItem("cq-trainer-results:/", JSON.stringify(entries));
+        sessionStorage.setItem("cq-dashboard-import", JSON.stringify(entries));
       } catch (error) {
         say("This browser keeps no session storage; use Save the results instead.");
         return;

@@ -73,8 +73,9 @@
   /* What each part of the progress record may hold, entry by entry (the key is an id). */
   var VALID = {
     answers: function (a) {
-      return isObject(a) && only(a, ["chosen", "correct", "first", "retry", "approach"]) &&
+      return isObject(a) && only(a, ["chosen", "firstChosen", "correct", "first", "retry", "approach"]) &&
         listOf(a.chosen, 50, isId) && a.chosen.length > 0 && typeof a.correct === "boolean" &&
+        (a.firstChosen === undefined || listOf(a.firstChosen, 50, isId) && a.firstChosen.length > 0) &&
         [a.first, a.retry].every(function (f) { return f === undefined || typeof f === "boolean"; }) &&
         (a.approach === undefined || isId(a.approach));
     },

@@ -107,9 +107,46 @@
       return new Date().toISOString().slice(0, 10);
     }
 
-    /* What a learner hands to their trainer: answers only (see docs/trainer.md for the format). */
+    function label() {
+      return $(".cq-label").value.replace(/\s+/g, " ").trim().slice(0, 40);
+    }
+
+    /* What a learner hands to their trainer: answers only, with the label they typed, if any,
+       and a checksum that shows the trainer's dashboard an edited file (docs/trainer.md). */
     function results() {
-      return { format: "cq-results", version: 1, course: course.id, answers: cq.load().answers };
+      var answers = cq.load().answers;
+      var data = { format: "cq-results", version: 2, course: course.id };
+      if (label()) data.label = label();
+      data.answers = answers;
+      data.checksum = checksum(course.id, label(), answers);
+      return data;
+    }
+
+    /* As builder/results.py: cyrb53 over the UTF-8 of [course, label, [[id, chosen,
+       firstChosen, first, approach], ...]] in id order. Not a signature: it spots an edit. */
+    function checksum(id, name, answers) {
+      var rows = Object.keys(answers).sort().map(function (q) {
+        var a = answers[q];
+        return [q, a.chosen, a.firstChosen, a.first, a.approach].map(function (v) { return v === undefined ? null : v; });
+      });
+      var bytes = new TextEncoder().encode(JSON.stringify([id, name, rows]));
+      var h1 = 0xdeadbeef;
+      var h2 = 0x41c6ce57;
+      for (var i = 0; i < bytes.length; i++) {
+        h1 = Math.imul(h1 ^ bytes[i], 2654435761);
+        h2 = Math.imul(h2 ^ bytes[i], 1597334677);
+      }
+      h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+      h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+      return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(16);
+    }
+
+    /* <course>-results-<date>-<label>.json; without a label a random tail, so that two
+       learners' files never share a name in the trainer's Downloads folder. */
+    function resultsName() {
+      var slug = label().normalize("NFKD").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 30);
+      if (!slug) slug = crypto.getRandomValues(new Uint32Array(1))[0].toString(36).slice(0, 5);
+      return course.id + "-results-" + today() + "-" + slug + ".json";
     }
 
     function shareCode(data) {
@@ -130,8 +167,12 @@
     });
     $(".cq-share").addEventListener("click", function () {
       if (!course) return;
-      download(results(), course.id + "-results-" + today() + ".json");
-      cq.say($(".cq-share-status"), "Your results were saved to a file for your trainer.", "right");
+      var name = resultsName();
+      download(results(), name);
+      cq.say($(".cq-share-status"), "Your results were saved to a file for your trainer: " + name + ".", "right");
+    });
+    $(".cq-label").addEventListener("input", function () {
+      if (course) $(".cq-share-code").value = shareCode(results());
     });
 
     /* ---- import: identify, check, preview, merge or replace, undo ---- */

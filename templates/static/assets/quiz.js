@@ -101,6 +101,10 @@
       var kept = cq.update(function (p) {
         var before = p.answers[id];
         answer.first = before && typeof before.first === "boolean" ? before.first : answer.correct;
+        /* What was chosen the first time, for the trainer's debrief (unknown for answers
+           stored before it was kept). */
+        var firstChosen = before ? before.firstChosen : chosen;
+        if (firstChosen) answer.firstChosen = firstChosen;
         p.answers[id] = answer;
       });
       renderAnswer(fieldset, answer);
