@@ -453,3 +453,24 @@ def test_a_phone_that_rejoins_with_its_token_gets_its_answer_back(
             assert receive(again, "joined")["token"] == token
             assert receive(again, "state")["mine"] == ["managing"]
     assert len(room.participants) == 1
+
+
+@pytest.mark.parametrize(
+    ("built", "expected"),
+    [
+        ("trainer/dashboard/index.html", "/trainer/dashboard/"),
+        ("trainer/dashboard.html", "/trainer/dashboard.html"),
+    ],
+)
+def test_the_controls_open_the_debrief_where_the_site_has_it(
+    room: Room, tmp_path: Path, built: str, expected: str
+) -> None:
+    """Built with or without `use_directory_urls`, "Open in the group debrief" finds the page."""
+    (tmp_path / built).parent.mkdir(parents=True)
+    (tmp_path / built).write_text("<!doctype html><title>debrief</title>", encoding="utf-8")
+    app = create_app(room, tmp_path, ROOT / "templates", "http://127.0.0.1:1/live/")
+    with TestClient(app) as test_client:
+        for view in ("/live/projector", "/live/control"):
+            page = test_client.get(view, params={"key": room.key})
+            assert f'data-dashboard="{expected}"' in page.text
+            assert test_client.get(expected).status_code == 200

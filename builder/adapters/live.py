@@ -228,6 +228,14 @@ def qr_svg(text: str) -> Markup:
     )
 
 
+def dashboard_path(site_dir: Path) -> str:
+    """The group debrief's address on this server, as the site was built (with or without
+    ``use_directory_urls``)."""
+    if (site_dir / "trainer" / "dashboard.html").is_file():
+        return "/trainer/dashboard.html"
+    return "/trainer/dashboard/"
+
+
 def create_app(room: Room, site_dir: Path, templates_dir: Path, join_url: str) -> Starlette:
     """The live server: the three views, the room's socket, the results, and the built site."""
     server = LiveServer(room)
@@ -238,6 +246,7 @@ def create_app(room: Room, site_dir: Path, templates_dir: Path, join_url: str) -
     )
     static = templates_dir / "live" / "static"
     course_title = room.content.course.title
+    dashboard = dashboard_path(site_dir)
 
     def page(name: str, **context: Any) -> HTMLResponse:
         text = env.get_template(name).render(
@@ -263,12 +272,13 @@ def create_app(room: Room, site_dir: Path, templates_dir: Path, join_url: str) -
             join_url=join_url,
             code=room.code,
             qr=qr_svg(f"{join_url}?code={room.code}"),
+            dashboard=dashboard,
         )
 
     async def control(request: Request) -> Response:
         if not room.check_key(request.query_params.get("key")):
             return refused()
-        return page("control.html.j2", code=room.code)
+        return page("control.html.j2", code=room.code, dashboard=dashboard)
 
     async def results(request: Request) -> Response:
         if not room.check_key(request.query_params.get("key")):

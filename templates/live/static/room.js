@@ -128,7 +128,8 @@
         say("This browser keeps no session storage; use Save the results instead.");
         return;
       }
-      location.href = "/trainer/dashboard/";
+      /* Where the debrief is depends on how the site was built: the server says. */
+      location.href = document.querySelector("[data-dashboard]").getAttribute("data-dashboard");
     }, function () { say("The results could not be read from the server."); });
   }
 
