@@ -30,6 +30,7 @@
   var MODES = ["Normal", "Browse", "Review"];
   var UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
   var LOCAL = "progress is kept in this browser only.";
+  var KEEPALIVE = 60000;        /* bytes of keepalive bodies in flight: Chromium's limit is 65,536 */
 
   function uuid() {
     var b = crypto.getRandomValues(new Uint8Array(16));
@@ -288,18 +289,32 @@
       return out;
     }
 
-    /* Send what is in the outbox and the resume document if it changed, both at once: on
-       pagehide, only requests made before the handler returns still leave. */
+    function bytes(value) {
+      return new Blob([JSON.stringify(value)]).size;
+    }
+
+    /* Send what is in the outbox and the resume document if it changed, all at once: on
+       pagehide, only requests made before the handler returns still leave, and only those
+       with keepalive get through, up to 64 KiB in all (KEEPALIVE). So at the end, the answers
+       that do not fit go first without keepalive; the last statements (the verdict,
+       terminated) always go with it. */
     function flush(state, keepalive) {
       var batch = outbox.slice();
       var doc = data.mode === "Review" ? null : document_(state ? state.resume : resume);
       var text = doc ? JSON.stringify(doc) : saved;
-      var requests = [];
-      if (batch.length) {
-        requests.push(request("POST", launch.endpoint + "statements", batch, keepalive).then(function () {
-          outbox.splice(0, batch.length);
-        }));
+      var room = KEEPALIVE - (text !== saved ? bytes(doc) : 0);
+      var cut = 0;
+      if (keepalive) {
+        while (cut < batch.length && bytes(batch.slice(cut)) > room) cut += 1;
       }
+      var requests = [];
+      [[batch.slice(0, cut), false], [batch.slice(cut), keepalive]].forEach(function (part) {
+        var statements = part[0];
+        if (!statements.length) return;
+        requests.push(request("POST", launch.endpoint + "statements", statements, part[1]).then(function () {
+          outbox = outbox.filter(function (s) { return statements.indexOf(s) < 0; });
+        }));
+      });
       if (text !== saved) {
         requests.push(request("PUT", stateUrl(RESUME), doc, keepalive).then(function () { saved = text; }));
       }

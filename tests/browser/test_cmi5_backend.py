@@ -24,6 +24,7 @@ from cmi5_rules import (
     registration_problems,
     satisfied,
     verb,
+    when,
 )
 from lms_server import LAUNCH_DATA, Launch, TestLms, running
 from playwright.sync_api import Page, expect
@@ -399,6 +400,29 @@ def test_finishing_on_pagehide_still_reaches_the_lrs(page: Page, lms: TestLms) -
     statements = sent_in(lms, launch)
     assert [verb(s) for s in statements][-2:] == ["completed", "terminated"]
     assert problems(statements, session_of(lms, launch)) == []
+    assert lms.state(RESUME, launch.registration)["resume"] == final["resume"]
+
+
+def test_on_pagehide_a_batch_too_big_for_keepalive_still_ends_the_session(
+    page: Page, lms: TestLms
+) -> None:
+    """Chromium drops keepalive requests beyond 64 KiB in all: the answers that do not fit go
+    without keepalive (and may be lost, or be stored after terminated: cmi5 orders by
+    timestamp), the verdict and terminated with it."""
+    launch = lms.launch(HARNESS)
+    open_au(page, launch.url)
+    start(page)
+    final = state(ALL_RIGHT, completed=True, score_over=3, passed=True)
+    for interaction in final["interactions"]:
+        interaction["description"] = "A long case to read. " * 1500  # ~31 kB per answer
+    page.evaluate("s => addEventListener('pagehide', () => backend.finish(s))", final)
+    page.goto(f"{lms.url}returned")
+
+    wait_for(lambda: "terminated" in lms.verbs(launch.registration), "terminated")
+    statements = sent_in(lms, launch)
+    [terminated] = [s for s in statements if verb(s) == "terminated"]
+    assert {"initialized", "passed", "completed"} <= {verb(s) for s in statements}
+    assert max(when(s) for s in statements) == when(terminated)
     assert lms.state(RESUME, launch.registration)["resume"] == final["resume"]
 
 
