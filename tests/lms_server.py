@@ -81,8 +81,8 @@ class TestLms:
     statements: list[dict[str, Any]] = field(default_factory=list)
     #: State documents: (stateId, activityId, agent as JSON, registration) -> parsed JSON.
     states: dict[tuple[str, str, str, str], Any] = field(default_factory=dict)
-    #: How many of the next statement requests to answer 503 (an LRS briefly down).
-    unavailable: int = 0
+    #: Statuses to answer the next statement requests with (503: down a moment; 400: refused).
+    failures: list[int] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def launch(
@@ -212,9 +212,8 @@ class TestLms:
             return self._answer(seen, 401)
         if request.method == "GET":
             return self._answer(seen, 200, {"statements": self.statements, "more": ""})
-        if self.unavailable > 0:
-            self.unavailable -= 1
-            return self._answer(seen, 503)
+        if self.failures:
+            return self._answer(seen, self.failures.pop(0))
         batch = seen.body if isinstance(seen.body, list) else [seen.body]
         if not all(isinstance(s, dict) for s in batch):
             return self._answer(seen, 400)

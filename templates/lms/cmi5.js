@@ -10,7 +10,7 @@
  * also remembers what was already reported, so a second session sends no second `completed`.
  *
  * Statements leave in the order they were made (one queue; a batch is one POST of an array);
- * one that could not be sent stays queued and goes with the next report. `finish` sends the last
+ * a batch that could not be sent (network, 5xx) stays queued and goes with the next report. `finish` sends the last
  * batch with `keepalive`, so it survives the page going away. See docs/cmi5.md.
  */
 (function () {
@@ -113,7 +113,11 @@
         body: body === undefined ? undefined : JSON.stringify(body)
       }).then(function (response) {
         if (response.status === 404 && method === "GET") return null;
-        if (!response.ok) throw new Error("the LRS answered " + response.status + " to " + method);
+        if (!response.ok) {
+          var error = new Error("the LRS answered " + response.status + " to " + method);
+          error.status = response.status;
+          throw error;
+        }
         return method === "GET" ? response.json() : null;
       });
     }
@@ -311,8 +315,14 @@
       [[batch.slice(0, cut), false], [batch.slice(cut), keepalive]].forEach(function (part) {
         var statements = part[0];
         if (!statements.length) return;
-        requests.push(request("POST", launch.endpoint + "statements", statements, part[1]).then(function () {
+        function done() {
           outbox = outbox.filter(function (s) { return statements.indexOf(s) < 0; });
+        }
+        requests.push(request("POST", launch.endpoint + "statements", statements, part[1]).then(done, function (error) {
+          /* A refusal that sending again cannot change (400, 403...): drop those statements rather
+             than let them hold back every later one. Network errors, 408, 429, 5xx: retry. */
+          if (error.status >= 400 && error.status < 500 && error.status !== 408 && error.status !== 429) done();
+          throw error;
         }));
       });
       if (text !== saved) {
@@ -321,7 +331,7 @@
       busy += 1;
       return Promise.all(requests).then(function () { busy -= 1; }, function (error) {
         busy -= 1;
-        if (win.console) win.console.warn("cmi5: " + error.message + "; will try again");
+        if (win.console) win.console.warn("cmi5: " + error.message);
       });
     }
 

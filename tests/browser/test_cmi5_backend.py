@@ -432,7 +432,7 @@ def test_a_statement_the_lrs_refused_goes_again_with_the_next_report(
     launch = lms.launch(HARNESS)
     open_au(page, launch.url)
     start(page)
-    lms.unavailable = 1
+    lms.failures.append(503)
     report(page, state({"q1": ["a"]}))
     assert [verb(s) for s in sent_in(lms, launch)] == ["initialized"]
     report(page, state({"q1": ["a"], "q2": ["e"]}))
@@ -444,6 +444,26 @@ def test_a_statement_the_lrs_refused_goes_again_with_the_next_report(
     # Chromium logs the refused request itself; that one was on purpose.
     assert len(offline_guard.console_errors) == 1
     assert "503" in offline_guard.console_errors[0]
+    offline_guard.console_errors.clear()
+
+
+def test_a_batch_the_lrs_refuses_for_good_does_not_hold_back_the_next_ones(
+    page: Page, lms: TestLms, offline_guard: OfflineGuard
+) -> None:
+    launch = lms.launch(HARNESS)
+    open_au(page, launch.url)
+    start(page)
+    lms.failures.append(400)
+    report(page, state({"q1": ["a"]}))
+    final = state(ALL_RIGHT, completed=True, score_over=3, passed=True)
+    report(page, final)
+    finish(page, final)
+
+    answered = [s["result"]["response"] for s in sent_in(lms, launch) if verb(s) == "answered"]
+    assert answered == ["e", "h[,]i"]  # q1's answer was refused: dropped, not sent forever
+    assert [verb(s) for s in sent_in(lms, launch)][-3:] == ["passed", "completed", "terminated"]
+    assert len(offline_guard.console_errors) == 1
+    assert "400" in offline_guard.console_errors[0]
     offline_guard.console_errors.clear()
 
 
