@@ -94,6 +94,7 @@
     var win = env.window;
     var lang = (win.document.documentElement.lang || "en");
     var launch = null, token = null, data = null;
+    var ready = false;          /* initialized was accepted: the session is open */
     var startedAt = 0;
     var outbox = [];            /* statements made, not yet accepted by the LRS */
     var queue = Promise.resolve();
@@ -158,7 +159,6 @@
       if (!context.extensions[SESSION]) context.extensions[SESSION] = uuid();
       return {
         mode: MODES.indexOf(doc.launchMode) >= 0 ? doc.launchMode : "Normal",
-        moveOn: typeof doc.moveOn === "string" ? doc.moveOn : "NotApplicable",
         mastery: mastery,
         returnURL: typeof doc.returnURL === "string" && doc.returnURL ? doc.returnURL : null,
         context: context
@@ -185,7 +185,7 @@
       context.registration = launch.registration;
       var activities = context.contextActivities = context.contextActivities || {};
       if (object) {
-        activities.parent = [{ objectType: "Activity", id: launch.activityId }];
+        activities.parent = (activities.parent || []).concat([{ objectType: "Activity", id: launch.activityId }]);
       } else {
         activities.category = (activities.category || []).concat([{ objectType: "Activity", id: CATEGORY }]);
         if (verb !== "initialized" && verb !== "terminated") activities.category.push({ objectType: "Activity", id: MOVE_ON });
@@ -260,7 +260,8 @@
       if (data.mode !== "Normal") return;
       var keys = [];
       (state.interactions || []).forEach(function (interaction) {
-        var key = interaction.id + "@" + interaction.attempt + "@" + interaction.timestamp;
+        /* Once per question and attempt: the timestamp may be remade by whoever computes it. */
+        var key = interaction.id + "@" + interaction.attempt;
         keys.push(key);
         if (sent.answered.indexOf(key) < 0) outbox.push(answered(interaction));
       });
@@ -364,6 +365,7 @@
           startedAt = Date.parse(first.timestamp);
           return request("POST", launch.endpoint + "statements", [first]);
         }).then(function () {
+          ready = true;
           return {
             connected: true,
             resume: resume,
@@ -377,7 +379,7 @@
       },
 
       report: function (state) {
-        if (!data || finished) return Promise.resolve();
+        if (!ready || finished) return Promise.resolve();
         return enqueue(function () {
           collect(state);
           return flush(state, false);
@@ -386,7 +388,7 @@
 
       finish: function (state) {
         if (finished) return finished;
-        if (!data) {
+        if (!ready) {
           finished = Promise.resolve();
           return finished;
         }
