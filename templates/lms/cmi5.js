@@ -304,8 +304,9 @@
        that do not fit go first without keepalive; the last statements (the verdict,
        terminated) always go with it. */
     function flush(state, keepalive) {
+      if (state && typeof state.resume === "string") resume = state.resume;
       var batch = outbox.slice();
-      var doc = data.mode === "Review" ? null : document_(state ? state.resume : resume);
+      var doc = data.mode === "Review" ? null : document_(resume);
       var text = doc ? JSON.stringify(doc) : saved;
       var room = KEEPALIVE - (text !== saved ? bytes(doc) : 0);
       var cut = 0;

@@ -380,6 +380,17 @@ def test_the_next_session_gets_the_resume_data_and_sends_no_second_verdict(
     assert lms.verbs(first.registration).count("completed") == 1
 
 
+def test_finishing_without_a_state_keeps_the_last_resume_data(page: Page, lms: TestLms) -> None:
+    launch = lms.launch(HARNESS)
+    open_au(page, launch.url)
+    start(page)
+    final = state(ALL_RIGHT, completed=True, score_over=3, passed=True)
+    report(page, final)
+    finish(page, None)
+    assert lms.state(RESUME, launch.registration)["resume"] == final["resume"]
+    assert [verb(s) for s in sent_in(lms, launch)][-1] == "terminated"
+
+
 def test_after_finishing_the_learner_is_sent_to_the_return_url(page: Page, lms: TestLms) -> None:
     launch = lms.launch(HARNESS, return_url=f"{lms.url}returned")
     open_au(page, launch.url)
