@@ -10,6 +10,7 @@ including what it refused. ``/course/`` serves the folder given (a package, or a
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import contextlib
 import json
@@ -83,6 +84,8 @@ class TestLms:
     states: dict[tuple[str, str, str, str], Any] = field(default_factory=dict)
     #: Statuses to answer the next statement requests with (503: down a moment; 400: refused).
     failures: list[int] = field(default_factory=list)
+    #: Seconds to keep the next statement requests waiting before they are stored (a slow LRS).
+    delays: list[float] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def launch(
@@ -214,6 +217,8 @@ class TestLms:
             return self._answer(seen, 200, {"statements": self.statements, "more": ""})
         if self.failures:
             return self._answer(seen, self.failures.pop(0))
+        if self.delays:
+            await asyncio.sleep(self.delays.pop(0))
         batch = seen.body if isinstance(seen.body, list) else [seen.body]
         if not all(isinstance(s, dict) for s in batch):
             return self._answer(seen, 400)

@@ -118,7 +118,7 @@ BROKEN: dict[str, tuple[Callable[[list[dict[str, Any]]], None], str]] = {
     ),
     "timestamp-before-initialized": (
         lambda s: s[1].update(timestamp="2026-12-03T11:59:00Z"),
-        "a statement is timestamped before initialized",
+        "the first statement is answered, not initialized",
     ),
     "completed-twice": (
         lambda s: s.insert(4, copy.deepcopy(_verb(s, "completed"))),

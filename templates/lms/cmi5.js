@@ -97,8 +97,9 @@
     var ready = false;          /* initialized was accepted: the session is open */
     var startedAt = 0;
     var outbox = [];            /* statements made, not yet accepted by the LRS */
+    var flying = [];            /* those of them in a request now */
     var queue = Promise.resolve();
-    var busy = 0;
+    var closed = false;         /* terminated is made: nothing more */
     var saved = "";             /* the resume document as last stored */
     var sent = { completed: false, passed: false, failed: [], answered: [] };
     var resume = null;
@@ -305,7 +306,7 @@
        terminated) always go with it. */
     function flush(state, keepalive) {
       if (state && typeof state.resume === "string") resume = state.resume;
-      var batch = outbox.slice();
+      var batch = outbox.filter(function (s) { return flying.indexOf(s) < 0; });
       var doc = data.mode === "Review" ? null : document_(resume);
       var text = doc ? JSON.stringify(doc) : saved;
       var room = KEEPALIVE - (text !== saved ? bytes(doc) : 0);
@@ -317,22 +318,26 @@
       [[batch.slice(0, cut), false], [batch.slice(cut), keepalive]].forEach(function (part) {
         var statements = part[0];
         if (!statements.length) return;
+        function landed() {
+          flying = flying.filter(function (s) { return statements.indexOf(s) < 0; });
+        }
         function done() {
+          landed();
           outbox = outbox.filter(function (s) { return statements.indexOf(s) < 0; });
         }
+        flying = flying.concat(statements);
         requests.push(request("POST", launch.endpoint + "statements", statements, part[1]).then(done, function (error) {
           /* A refusal that sending again cannot change (400, 403...): drop those statements rather
              than let them hold back every later one. Network errors, 408, 429, 5xx: retry. */
           if (error.status >= 400 && error.status < 500 && error.status !== 408 && error.status !== 429) done();
+          else landed();
           throw error;
         }));
       });
       if (text !== saved) {
         requests.push(request("PUT", stateUrl(RESUME), doc, keepalive).then(function () { saved = text; }));
       }
-      busy += 1;
-      return Promise.all(requests).then(function () { busy -= 1; }, function (error) {
-        busy -= 1;
+      return Promise.all(requests).then(null, function (error) {
         if (win.console) win.console.warn("cmi5: " + error.message);
       });
     }
@@ -382,6 +387,7 @@
       report: function (state) {
         if (!ready || finished) return Promise.resolve();
         return enqueue(function () {
+          if (closed) return null;
           collect(state);
           return flush(state, false);
         });
@@ -393,18 +399,16 @@
           finished = Promise.resolve();
           return finished;
         }
-        function last() {
-          if (state) collect(state);
-          if (failing) {
-            sent.failed.push(failing.attempt);
-            outbox.push(statement("failed", judged(failing.score, false)));
-          }
-          outbox.push(statement("terminated", { duration: duration(Date.now() - startedAt) }));
-          return flush(state, true);
+        /* Now, not after what is on its way: on pagehide the page may not live to see a reply.
+           cmi5 orders statements by their timestamps, and terminated's is the last. */
+        if (state) collect(state);
+        if (failing) {
+          sent.failed.push(failing.attempt);
+          outbox.push(statement("failed", judged(failing.score, false)));
         }
-        /* On pagehide the page may not live to see a reply: if nothing is on its way, send now. */
-        var sending = busy ? enqueue(last) : last();
-        finished = sending.then(function () {
+        outbox.push(statement("terminated", { duration: duration(Date.now() - startedAt) }));
+        closed = true;
+        finished = flush(state, true).then(function () {
           if (data.returnURL && win.document.visibilityState !== "hidden") win.location.assign(data.returnURL);
         });
         return finished;

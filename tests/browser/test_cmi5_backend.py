@@ -422,6 +422,32 @@ def test_finishing_on_pagehide_still_reaches_the_lrs(page: Page, lms: TestLms) -
     assert lms.state(RESUME, launch.registration)["resume"] == final["resume"]
 
 
+def test_on_pagehide_terminated_does_not_wait_for_a_report_on_its_way(
+    page: Page, lms: TestLms
+) -> None:
+    """The tab is closed before a slow LRS answers: terminated leaves at once, and the answers
+    on their way are not sent twice (cmi5 orders by timestamp, not by arrival)."""
+    launch = lms.launch(HARNESS)
+    open_au(page, launch.url)
+    start(page)
+    lms.delays.append(3)
+    final = state(ALL_RIGHT, completed=True, score_over=3, passed=True)
+    page.evaluate("s => { backend.report(s); }", state({"q1": ["a"], "q2": ["e"]}))
+    wait_for(lambda: len(lms.seen) >= 6, "the report's statements on their way")
+    page.evaluate("s => addEventListener('pagehide', () => backend.finish(s))", final)
+    page.close()  # the tab is closed: nothing of it runs after pagehide
+
+    wait_for(
+        lambda: (
+            "terminated" in lms.verbs(launch.registration)
+            and lms.verbs(launch.registration).count("answered") == 3
+        ),
+        "terminated and the three answers",
+    )
+    statements = sent_in(lms, launch)
+    assert problems(statements, session_of(lms, launch)) == []
+
+
 def test_on_pagehide_a_batch_too_big_for_keepalive_still_ends_the_session(
     page: Page, lms: TestLms
 ) -> None:
