@@ -1,0 +1,1 @@
+"""Delivery through a learning management system: packages, manifests, backends."""
