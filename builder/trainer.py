@@ -38,7 +38,6 @@ from .model import (
     Statement,
     Step,
 )
-from .model.common import Approach
 from .render import (
     LOOKALIKE_QUESTION,
     NavEntry,
@@ -392,8 +391,7 @@ def render_trainer(
 
     section = NavEntry(SECTION_TITLE)
     section.children.append(page("index.md.j2", f"{ROOT}/index.md", SECTION_TITLE, "Start here"))
-    names = {a.value: a.value.replace("-", " ").capitalize() for a in Approach}
-    names.update({a.value: info.name for a, info in content.course.approaches.items()})
+    names = content.course.approach_names
     dashboard = f"{ROOT}/dashboard.md"
     section.children.append(
         page("dashboard.md.j2", dashboard, "Group debrief", "Group debrief", data=DASHBOARD_DATA)
@@ -548,7 +546,7 @@ def asked_in(item: Item, names: dict[str, str]) -> list[Asked]:
                 item,
                 s.text,
                 False,
-                names[s.approach.value],
+                names[s.approach],
                 s.rationale,
                 ask,
             )
@@ -575,7 +573,7 @@ def asked_in(item: Item, names: dict[str, str]) -> list[Asked]:
                 item,
                 "Version 1 (played alone): which approach is this conversation, really?",
                 False,
-                names[item.lookalike.value],
+                names[item.lookalike],
                 item.lookalike_version.commentary,
                 ask,
             )

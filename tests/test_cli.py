@@ -17,12 +17,14 @@ import sys
 import threading
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import Result
 from project import FIXTURE_COURSE, ROOT, copy_project, differing, edit, invoke, snapshot
 
 from builder.adapters.cli import main
+from builder.model.common import ID_PATTERN
 from builder.pipeline import run_pipeline
 from builder.scaffold import KINDS
 from builder.schema import schema_text
@@ -188,19 +190,58 @@ def test_terminal_escape_sequences_in_content_are_printed_escaped(project: Path)
 # --- schema ---------------------------------------------------------------------------------
 
 
+SHIPPED_CATEGORIES = ["leading", "managing", "coaching", "training", "mentoring", "role-modeling"]
+
+
 def test_schema_prints_the_json_schema() -> None:
-    result = invoke("schema")
+    result = invoke("schema", "--content", str(ROOT / "content"))
     assert result.exit_code == 0
-    assert result.stdout == schema_text()
+    assert result.stdout == schema_text(None, SHIPPED_CATEGORIES)
     assert json.loads(result.stdout)["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+
+
+def drill_categories(schema: dict[str, Any]) -> tuple[object, object]:
+    """What a drill's schema allows as a statement's category, and in its `approaches` list."""
+    statement = schema["$defs"]["Statement"]["properties"]["approach"]
+    return statement.get("enum"), schema["properties"]["approaches"]["items"].get("enum")
+
+
+def test_schema_lists_the_course_categories_and_follows_its_course_file(project: Path) -> None:
+    """Editors complete a category id from the course's own list: change the list in
+    course.yml, and `course schema` changes with it."""
+    fixture = ["coaching", "managing", "mentoring", "role-modeling"]
+    before = json.loads(invoke("schema", "--kind", "drill").stdout)
+    assert drill_categories(before) == (fixture, fixture)
+    edit(
+        project / "content" / "course.yml",
+        "  mentoring:\n",
+        "  praise:\n    name: Praise\n    definition: Saying what went well.\n  mentoring:\n",
+    )
+    changed = ["coaching", "managing", "praise", "mentoring", "role-modeling"]
+    after = json.loads(invoke("schema", "--kind", "drill").stdout)
+    assert drill_categories(after) == (changed, changed)
+    written = project / "schema-out"
+    assert invoke("schema", "--out-dir", str(written)).exit_code == 0
+    course_schema = json.loads((written / "course.schema.json").read_text(encoding="utf-8"))
+    contrast = course_schema["properties"]["contrast"]
+    assert contrast["enum"] == [*changed, None], "an optional category also takes null"
+    assert course_schema["$defs"]["Driver"]["properties"]["lever"]["enum"] == changed
+
+
+def test_schema_without_a_course_file_takes_any_id_for_a_category(tmp_path: Path) -> None:
+    result = invoke("schema", "--kind", "drill", "--content", str(tmp_path))
+    assert result.exit_code == 0
+    schema = json.loads(result.stdout)
+    assert drill_categories(schema) == (None, None)
+    assert schema["$defs"]["Statement"]["properties"]["approach"]["pattern"] == ID_PATTERN
 
 
 def test_schema_out_writes_the_file_and_its_folder(tmp_path: Path) -> None:
     out = tmp_path / "deep" / "content.schema.json"
-    result = invoke("schema", "--out", str(out))
+    result = invoke("schema", "--out", str(out), "--content", str(ROOT / "content"))
     assert result.exit_code == 0
     assert result.stdout == ""
-    assert out.read_text(encoding="utf-8") == schema_text()
+    assert out.read_text(encoding="utf-8") == schema_text(None, SHIPPED_CATEGORIES)
     assert f"Wrote {out}" in result.stderr
 
 
