@@ -236,6 +236,27 @@ def test_schema_without_a_course_file_takes_any_id_for_a_category(tmp_path: Path
     assert schema["$defs"]["Statement"]["properties"]["approach"]["pattern"] == ID_PATTERN
 
 
+def test_init_refuses_a_non_empty_folder_with_a_diagnostic_and_exit_1(tmp_path: Path) -> None:
+    (tmp_path / "course.yml").write_text("kind: course\n", encoding="utf-8")
+    result = invoke("init", str(tmp_path))
+    assert result.exit_code == 1
+    assert "error[project-exists]" in result.stderr
+    assert "hint: give `course init` a new folder" in result.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["course.yml"]
+
+
+def test_init_then_build_in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = invoke("init", str(tmp_path / "my-course"))
+    assert result.exit_code == 0, result.output
+    assert "Next: cd" in result.stdout
+    monkeypatch.chdir(tmp_path / "my-course")
+    built = invoke("build", "--strict")
+    assert built.exit_code == 0, built.output
+    assert (
+        tmp_path / "my-course" / "site" / "first-steps" / "the-late-report" / "index.html"
+    ).is_file()
+
+
 def test_schema_out_writes_the_file_and_its_folder(tmp_path: Path) -> None:
     out = tmp_path / "deep" / "content.schema.json"
     result = invoke("schema", "--out", str(out), "--content", str(ROOT / "content"))
