@@ -638,3 +638,15 @@ def test_a_special_file_or_a_link_to_nothing_is_reported_not_read(project: Path,
         "    hint: content files are plain YAML files: replace it with one, or remove it\n"
         "1 error(s), 0 warning(s)\n"
     )
+
+
+def test_the_second_test_course_with_three_categories_of_its_own_is_valid() -> None:
+    """tests/courses/feedback (played in tests/browser/test_second_course.py)."""
+    content, diagnostics = validate_content(TESTS / "courses" / "feedback" / "content")
+    assert diagnostics == [], [d.format() for d in diagnostics]
+    assert content is not None
+    assert content.course.approach_names == {
+        "feedback": "Feedback",
+        "criticism": "Criticism",
+        "praise": "Praise",
+    }
