@@ -40,10 +40,16 @@ def scaffold(content_dir: Path, kind: str, item_id: str, module_id: str) -> list
             ]
         )
     modules: dict[str, Document] = {}
+    categories = ["coaching", "managing"]  # a course file without categories: an example
+    contrast = None
     for path in find_content_files(content_dir):
         loaded, _problems = load_file(path)
         if loaded is None:
             continue
+        approaches = loaded.data.get("approaches")
+        if loaded.data.get("kind") == "course" and isinstance(approaches, dict) and approaches:
+            categories = [str(key) for key in approaches]
+            contrast = loaded.data.get("contrast")
         if loaded.data.get("id") == item_id:
             raise ContentError(
                 [
@@ -89,7 +95,17 @@ def scaffold(content_dir: Path, kind: str, item_id: str, module_id: str) -> list
     )
     schema = content_dir.resolve().parent / SCHEMA_DIR / schema_file(kind)
     schema_path = Path(os.path.relpath(schema, target.parent.resolve())).as_posix()
-    text = env.get_template(f"{kind}.yml.j2").render(kind=kind, id=item_id, schema_path=schema_path)
+    # The skeleton names the course's own categories: the contrast (or the first), and another.
+    one = contrast if contrast in categories else categories[0]
+    other = next((c for c in categories if c != one), one)
+    text = env.get_template(f"{kind}.yml.j2").render(
+        kind=kind,
+        id=item_id,
+        schema_path=schema_path,
+        categories=categories,
+        one=one,
+        other=other,
+    )
     target.write_text(text, encoding="utf-8")
     module_path = Path(module.path)
     module_path.write_text(_append_item(module, item_id), encoding="utf-8")

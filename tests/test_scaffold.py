@@ -294,3 +294,19 @@ def test_layers_put_the_project_folder_first_and_its_file_wins(tmp_path: Path) -
     (static / "assets").mkdir(parents=True)
     (static / "assets" / "job-aid.css").write_text("p{}", encoding="utf-8")
     assert find_template(static, "assets/job-aid.css") == static / "assets" / "job-aid.css"
+
+
+def test_a_new_item_in_a_started_project_names_the_projects_own_categories(
+    tmp_path: Path,
+) -> None:
+    """The skeletons once named `coaching` and `managing`: in any other course, every new
+    quiz, drill, case and role play was an unknown-approach error until edited."""
+    project = tmp_path / "course"
+    init_project(project)
+    for kind in KINDS:
+        scaffold(project / "content", kind, f"new-{kind}", "first-steps")
+    content, diagnostics = validate_content(project / "content")
+    assert [d.format() for d in diagnostics if d.severity == "error"] == []
+    assert content is not None
+    drill = content.items["new-drill"]
+    assert {s.approach for s in drill.statements} == {"fact", "opinion"}  # type: ignore[union-attr]
