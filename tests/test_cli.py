@@ -704,3 +704,34 @@ def test_serve_reports_an_invalid_save_as_build_does_and_keeps_serving_the_last_
         server.terminate()
         server.wait(timeout=60)
         output.close()
+
+
+def test_a_project_started_by_init_serves_at_once_with_the_packages_templates(
+    tmp_path: Path,
+) -> None:
+    """`course init` then `course serve`: pages, theme overrides and scripts from the package."""
+    assert invoke("init", str(tmp_path / "course")).exit_code == 0
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "builder", "serve", "--dev-addr", f"127.0.0.1:{port}"]
+    server = subprocess.Popen(
+        command,
+        cwd=tmp_path / "course",
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    output = Output(server)
+    try:
+        output.wait_for("Serving on")
+        drill = page(f"http://127.0.0.1:{port}/first-steps/sort-them/")
+        assert b'data-approach-name="fact">Fact<' in drill
+        assert b"assets/drill.js" in drill
+        assert b"cqCourse" in page(f"http://127.0.0.1:{port}/assets/course.js")
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+        output.close()
