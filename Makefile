@@ -6,6 +6,7 @@
 #   make test       install the test tools (Chromium, axe-core), run the linters and all of pytest
 #   make serve      preview the site with live reload
 #   make handouts   print the trainer handouts (guides, role-play cards) as PDFs into handouts/
+#   make exports    the question banks for an LMS: exports/course.gift (Moodle), exports/course-qti.zip (Canvas)
 #   make bench      run the benchmarks
 #   make bench-assessment  how the built assessment resists guessing (Chromium)
 #   make bench-live  200 simulated phones vote at once in `course live` (127.0.0.1 only)
@@ -29,6 +30,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 AXE := .ci/node_modules/axe-core/axe.min.js
 ESLINT := .ci/node_modules/.bin/eslint
+GIFT_PEGJS := .ci/node_modules/gift-pegjs/package.json
 NODE_STAMP := .ci/node_modules/.installed
 POLICY := /etc/chromium/policies/managed/offline-tests.json
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
@@ -50,7 +52,7 @@ else
 fi
 endef
 
-.PHONY: help venv install install-test site serve handouts bench bench-assessment bench-live system-deps \
+.PHONY: help venv install install-test site serve handouts exports bench bench-assessment bench-live system-deps \
 	chromium-policy node-tools unit test ruff format mypy lint-js pytest pytest-unit originality \
 	clean distclean
 
@@ -83,6 +85,13 @@ serve: install
 handouts: install system-deps chromium-policy
 	@echo "==> $(BIN)/course handouts --out handouts"
 	$(BIN)/course handouts --out handouts
+
+exports: install
+	@mkdir -p exports
+	echo "==> $(BIN)/course export gift --out exports/course.gift"
+	$(BIN)/course export gift --out exports/course.gift
+	echo "==> $(BIN)/course export qti --out exports/course-qti.zip"
+	$(BIN)/course export qti --out exports/course-qti.zip
 
 bench: install
 	@if [ -f bench/run.py ]; then
@@ -142,11 +151,13 @@ chromium-policy:
 	fi
 
 # The JavaScript test tools, pinned in .ci/package-lock.json: axe-core (the accessibility
-# checks of the browser tests) and ESLint (make lint-js). npm needs no sudo.
+# checks of the browser tests), ESLint (make lint-js) and gift-pegjs (a GIFT parser that
+# reads back `course export gift`, tests/test_gift.py). npm needs no sudo.
 node-tools:
-	@if [ -f $(AXE) ] && [ -x $(ESLINT) ] && [ $(NODE_STAMP) -nt .ci/package-lock.json ] \
+	@if [ -f $(AXE) ] && [ -x $(ESLINT) ] && [ -f $(GIFT_PEGJS) ] \
+			&& [ $(NODE_STAMP) -nt .ci/package-lock.json ] \
 			&& [ $(NODE_STAMP) -nt .ci/package.json ]; then
-		echo "==> axe-core, ESLint: already installed in .ci/node_modules"
+		echo "==> axe-core, ESLint, gift-pegjs: already installed in .ci/node_modules"
 	else
 		echo "==> npm ci --prefix .ci"
 		npm ci --prefix .ci --no-audit --no-fund
@@ -196,8 +207,9 @@ endef
 pytest: install-test system-deps chromium-policy node-tools
 	@$(call pytest,$(PYTEST_ARGS))
 
-# Everything but the browser tests, so none of Chromium, its policy or axe-core is needed.
-pytest-unit: install-test
+# Everything but the browser tests, so neither Chromium nor its policy is needed (node-tools:
+# gift-pegjs, for tests/test_gift.py).
+pytest-unit: install-test node-tools
 	@$(call pytest,-m 'not browser'$(if $(PYTEST_ARGS), $(PYTEST_ARGS)))
 
 # The originality check on its own (it also runs in `make test`): content, templates and docs

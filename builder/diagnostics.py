@@ -35,7 +35,8 @@ CODES: dict[str, str] = {
     "yaml-too-deep": "Values are nested deeper than a content file may be.",
     "complex-key": "A key is a list or mapping instead of plain text.",
     "control-character": "A text holds a control character (escape, NUL...), which no page "
-    "can show and a terminal would obey.",
+    "can show and a terminal would obey, or the noncharacter U+FFFE or U+FFFF, which no XML "
+    "can hold (`course export qti`).",
     # checking one file against the model
     "missing-kind": "The file has no `kind` key, so it is unclear what it describes.",
     "unknown-kind": "The `kind` is not one of the content kinds.",
@@ -69,6 +70,10 @@ CODES: dict[str, str] = {
     "draw-rule": "A quiz's `draw` does not say exactly one rule (`per_approach` or `questions`).",
     "draw-too-large": "A quiz's bank has too few questions for what one attempt draws.",
     "draw-never-drawn": "A question in a bank can never be drawn by the quiz's draw rule.",
+    # exports, builder/gift.py
+    "gift-weight": "`course export gift`: a multiple-choice question has a number of right (or "
+    "wrong) options whose share of 100% is not one of the grades Moodle accepts (100/n for n "
+    "from 1 to 10, or 20).",
     # answer cues, builder/lint.py (warnings; errors under --strict)
     "longest-answer-cue": "The right option is the uniquely longest in more than half of a "
     "quiz's single-choice questions with 3+ options (at least 3 of them), or the best choice in "

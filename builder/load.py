@@ -25,9 +25,10 @@ import yaml
 from .diagnostics import Diagnostic, Position
 
 MAX_FILE_BYTES = 1_000_000
-#: C0 controls but tab and line feed, DEL and C1 controls. YAML refuses them written as they
-#: are, but an escape in a quoted value ("\e", "\0", "\x9b") writes them into the text.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: C0 controls but tab and line feed, DEL and C1 controls, and the noncharacters U+FFFE and
+#: U+FFFF (no XML can hold them: `course export qti`). YAML refuses them written as they are,
+#: but an escape in a quoted value ("\e", "\0", "\x9b", "\uffff") writes them into the text.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 MAX_DEPTH = 50
 MAX_NODES = 200_000
 

@@ -725,6 +725,8 @@ def _data_at(data: Any, at: PathKey) -> Any:
 def _control_character(loaded: Loaded, at: PathKey, value: str, index: int) -> Diagnostic:
     code = ord(value[index])
     name = _CONTROL_NAMES.get(code, "a control character")
+    if code >= 0xFFFE:
+        name = "a noncharacter"
     return Diagnostic(
         "control-character",
         f"`{_label(at)}` holds U+{code:04X} ({name}) as its character {index + 1}",

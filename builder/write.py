@@ -67,3 +67,23 @@ def write_pages(pages: Iterable[Page], extra: dict[str, str], target: Path) -> i
 
     build_into(target, fill)
     return count
+
+
+def write_file(target: Path, data: bytes) -> None:
+    """Write ``data`` as the file ``target``, whole or not at all.
+
+    The bytes go to a temporary file beside it (same file system), which is then renamed over
+    ``target``: a failure or an interruption leaves the previous file, or none, never half of
+    one. The folder must exist.
+    """
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}-", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes it private; it is meant to be shared
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

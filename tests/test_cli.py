@@ -349,7 +349,14 @@ def test_usage_errors_exit_2_with_a_usage_message(project: Path, args: list[str]
 COMMANDS = sorted(main.commands)
 
 
-@pytest.mark.parametrize("command", [[], *([c] for c in COMMANDS)], ids=["course", *COMMANDS])
+EXPORTS = [["export", "gift"], ["export", "qti"]]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [[], *([c] for c in COMMANDS), *EXPORTS],
+    ids=["course", *COMMANDS, *(" ".join(c) for c in EXPORTS)],
+)
 def test_help_works_on_every_command(command: list[str]) -> None:
     result = invoke(*command, "--help")
     assert result.exit_code == 0
@@ -357,9 +364,10 @@ def test_help_works_on_every_command(command: list[str]) -> None:
     assert "Options:" in result.stdout
 
 
-def test_the_course_command_has_the_ten_documented_subcommands() -> None:
+def test_the_course_command_has_the_eleven_documented_subcommands() -> None:
     assert COMMANDS == [
         "build",
+        "export",
         "export-markdown",
         "handouts",
         "init",
@@ -370,6 +378,111 @@ def test_the_course_command_has_the_ten_documented_subcommands() -> None:
         "validate",
         "workshop",
     ]
+
+
+# --- export gift and qti ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "summary"),
+    [
+        ("gift", "bank.gift", "6 questions in 2 categories"),
+        ("qti", "bank.zip", "6 questions in 2 assessments"),
+    ],
+)
+def test_export_writes_the_bank_and_says_what_it_holds(
+    project: Path, kind: str, name: str, summary: str
+) -> None:
+    result = invoke("export", kind, "--out", name)
+    assert result.exit_code == 0, result.output
+    size = (project / name).stat().st_size
+    assert result.stdout.startswith(f"wrote {name} (")
+    assert result.stdout.endswith(f"): {summary}\n")
+    assert size > 1000
+    assert sorted(p.name for p in project.iterdir()) == ["bank." + name.split(".")[1], "content"]
+
+
+@pytest.mark.parametrize("kind", ["gift", "qti"])
+def test_export_of_broken_content_prints_diagnostics_and_writes_nothing(
+    project: Path, kind: str
+) -> None:
+    (project / "bank").write_bytes(b"previous")
+    edit(project / "content" / "01-basics" / "quick-check.yml", "id: ask", "id: Ask")
+    result = invoke("export", kind, "--out", "bank")
+    assert result.exit_code == 1, result.output
+    assert "quick-check.yml:" in result.stderr
+    assert "error[invalid-value]" in result.stderr
+    assert "Traceback" not in result.output
+    assert (project / "bank").read_bytes() == b"previous"
+    assert sorted(p.name for p in project.iterdir()) == ["bank", "content"]
+
+
+def test_a_single_choice_question_with_two_right_options_is_refused_by_the_export(
+    project: Path,
+) -> None:
+    """A warning on the site (learners see it work), an error for an LMS that would refuse it."""
+    edit(
+        project / "content" / "01-basics" / "quick-check.yml",
+        "text: Showing how you would run the call\n",
+        "text: Showing how you would run the call\n        correct: true\n",
+    )
+    assert invoke("validate").exit_code == 0
+    result = invoke("export", "gift", "--out", "bank.gift")
+    assert result.exit_code == 1, result.output
+    assert "quick-check.yml:" in result.stderr
+    assert "error[single-choice-answers]" in result.stderr
+    assert not (project / "bank.gift").exists()
+
+
+@pytest.mark.parametrize("escape", ["\\uffff", "\\ufffe"], ids=["FFFF", "FFFE"])
+def test_a_character_xml_cannot_carry_is_refused_before_any_export(
+    project: Path, escape: str
+) -> None:
+    """YAML refuses them as written, but a quoted escape writes them into the text, and no XML
+    can hold them: the QTI would not be well-formed."""
+    edit(
+        project / "content" / "01-basics" / "quick-check.yml",
+        "text: Asking what gets in the way",
+        f'text: "Asking what gets in the way {escape}"',
+    )
+    for kind in ("qti", "gift"):
+        result = invoke("export", kind, "--out", "bank")
+        assert result.exit_code == 1, result.output
+        assert "quick-check.yml:11:" in result.stderr
+        assert "error[control-character]" in result.stderr
+        assert not (project / "bank").exists()
+
+
+def test_export_into_a_missing_folder_is_a_usage_error(project: Path) -> None:
+    result = invoke("export", "gift", "--out", "no/such/folder/bank.gift")
+    assert result.exit_code == 2, result.output
+    assert "does not exist; create it first" in result.stderr
+    assert "Traceback" not in result.output
+    assert not (project / "no").exists()
+
+
+def test_export_of_an_unknown_module_suggests_the_right_id(project: Path) -> None:
+    result = invoke("export", "qti", "--module", "basic", "--out", "bank.zip")
+    assert result.exit_code == 2, result.output
+    assert "no module 'basic'" in result.stderr
+    assert "basics" in result.stderr
+
+
+def test_a_failed_write_keeps_the_previous_file_and_leaves_no_temporary_file(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (project / "bank.gift").write_bytes(b"previous")
+
+    def refuse(source: object, target: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    result = invoke("export", "gift", "--out", "bank.gift")
+    assert result.exit_code == 1, result.output
+    assert "error: cannot write bank.gift: No space left on device" in result.stderr
+    assert "hint:" in result.stderr
+    assert (project / "bank.gift").read_bytes() == b"previous"
+    assert sorted(p.name for p in project.iterdir()) == ["bank.gift", "content"]
 
 
 # --- export-markdown ------------------------------------------------------------------------

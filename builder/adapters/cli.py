@@ -11,17 +11,27 @@ from pathlib import Path
 
 import click
 
-from ..diagnostics import ContentError, Diagnostic, did_you_mean, display_path, summary
+from ..bank import ItemBank, bank_problems, question_bank
+from ..diagnostics import (
+    ContentError,
+    Diagnostic,
+    did_you_mean,
+    display_path,
+    sort_diagnostics,
+    summary,
+)
+from ..gift import count_categories, gift_problems, gift_text
 from ..handouts import PAPERS, HandoutError, Written, write_handouts, write_workshop
 from ..model import Module
 from ..pipeline import run_pipeline
+from ..qti import qti_package
 from ..render import Urls
 from ..scaffold import KINDS, init_project, scaffold
 from ..schema import KINDS as SCHEMA_KINDS
 from ..schema import course_categories, schema_text, write_schemas
 from ..validate import Content, find_content_files, validate_content, validate_standalone
 from ..workshop import WorkshopError, find_modules, format_plan, parse_start, plan_workshop
-from ..write import build_into, write_pages
+from ..write import build_into, write_file, write_pages
 
 CONTENT = click.option(
     "--content",
@@ -263,6 +273,107 @@ def export_markdown(directory: Path, content_dir: Path, templates_dir: Path) -> 
     rendered = result.rendered
     count = write_pages(rendered.pages, rendered.data_files(), directory.resolve())
     click.echo(f"Wrote {count} files into {display_path(str(directory.resolve()))}/")
+
+
+# --- question banks for an LMS: `course export gift|qti` (builder/bank.py, gift.py, qti.py) ---
+
+
+@main.group()
+def export() -> None:
+    """Write the course's quizzes and drills as a question bank for an LMS."""
+
+
+MODULES = click.option(
+    "--module",
+    "module_ids",
+    multiple=True,
+    metavar="ID",
+    help="Only this module; repeat for more (default: every module).",
+)
+
+
+def _out_file(out: Path) -> Path:
+    folder = out.parent
+    if not folder.is_dir():
+        raise click.BadParameter(
+            f"the folder {display_path(str(folder.resolve()))}/ does not exist; create it "
+            "first or write elsewhere",
+            param_hint="--out",
+        )
+    if out.is_dir():
+        raise click.BadParameter(f"{out} is a folder; give a file name", param_hint="--out")
+    return out
+
+
+def _banks(content_dir: Path, module_ids: tuple[str, ...]) -> tuple[Content, list[ItemBank]]:
+    content, diagnostics = validate_content(content_dir)
+    if content is None or any(d.severity == "error" for d in diagnostics):
+        fail(diagnostics)
+    assert content is not None
+    modules = _modules(content, list(module_ids), "--module") if module_ids else content.modules
+    diagnostics = bank_problems(content, modules, diagnostics)
+    banks = question_bank(content, modules)
+    diagnostics += gift_problems(content, banks)
+    if any(d.severity == "error" for d in diagnostics):
+        fail(sort_diagnostics(diagnostics))
+    report(diagnostics)
+    if not banks:
+        raise click.BadParameter("these modules have no quiz or drill", param_hint="--module")
+    return content, banks
+
+
+def _write(out: Path, data: bytes, what: str) -> None:
+    try:
+        write_file(out, data)
+    except OSError as exc:
+        click.echo(
+            f"error: cannot write {display_path(str(out.resolve()))}: {exc.strerror}\n"
+            "    hint: check the folder's permissions and free space",
+            err=True,
+        )
+        sys.exit(1)
+    size = f"{len(data) / 1024:.0f} KB" if len(data) >= 1024 else f"{len(data)} B"
+    click.echo(f"wrote {display_path(str(out.resolve()))} ({size}): {what}")
+
+
+@export.command()
+@MODULES
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The GIFT file to write (replaced if it exists).",
+)
+@CONTENT
+def gift(module_ids: tuple[str, ...], out: Path, content_dir: Path) -> None:
+    """Moodle's GIFT: one category per module, the graded quiz's bank marked apart."""
+    out = _out_file(out)
+    content, banks = _banks(content_dir, module_ids)
+    text = gift_text(content, banks)
+    questions = sum(len(bank.questions) for bank in banks)
+    categories = count_categories(banks, content)
+    _write(out, text.encode("utf-8"), f"{questions} questions in {categories} categories")
+
+
+@export.command()
+@MODULES
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The zip to write (replaced if it exists).",
+)
+@CONTENT
+def qti(module_ids: tuple[str, ...], out: Path, content_dir: Path) -> None:
+    """QTI 1.2 as Canvas imports it: one assessment per quiz and per drill, in a zip."""
+    out = _out_file(out)
+    content, banks = _banks(content_dir, module_ids)
+    package = qti_package(content, banks)
+    _write(
+        out,
+        package.zip_bytes(),
+        f"{package.questions} questions in {package.assessments} assessments",
+    )
 
 
 # --- trainer toolkit: `course handouts` and `course workshop` (builder/handouts.py, workshop.py)
