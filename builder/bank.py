@@ -13,7 +13,7 @@ import html
 from dataclasses import dataclass
 
 from .diagnostics import Diagnostic
-from .model import Drill, Module, Quiz
+from .model import Course, Drill, Module, Quiz
 from .render import drill_choices, md
 from .validate import Content
 
@@ -69,13 +69,6 @@ def _text(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-def approach_names(content: Content) -> dict[str, str]:
-    """Each approach's display name, by id: the course's, else one made from the id."""
-    from .handouts import approach_names as names
-
-    return names(content)
-
-
 def quiz_bank(module: Module, quiz: Quiz) -> ItemBank:
     questions = tuple(
         BankQuestion(
@@ -87,15 +80,16 @@ def quiz_bank(module: Module, quiz: Quiz) -> ItemBank:
                 for option in question.options
             ),
             general=_html(question.explanation),
-            approach=question.approach.value if question.approach else None,
+            approach=question.approach,
         )
         for question in quiz.questions
     )
     return ItemBank(module, quiz, questions)
 
 
-def drill_bank(module: Module, drill: Drill, names: dict[str, str]) -> ItemBank:
-    choices = drill_choices(drill)
+def drill_bank(module: Module, drill: Drill, course: Course) -> ItemBank:
+    choices = drill_choices(drill, course.approach_order)
+    names = course.approach_names
     questions = tuple(
         BankQuestion(
             name=f"{drill.id}/{statement.id}",
@@ -107,7 +101,7 @@ def drill_bank(module: Module, drill: Drill, names: dict[str, str]) -> ItemBank:
                 for approach in choices
             ),
             general=_html(statement.rationale),
-            approach=statement.approach.value,
+            approach=statement.approach,
         )
         for statement in drill.statements
     )
@@ -116,14 +110,13 @@ def drill_bank(module: Module, drill: Drill, names: dict[str, str]) -> ItemBank:
 
 def question_bank(content: Content, modules: list[Module]) -> list[ItemBank]:
     """The quizzes and drills of ``modules``, in course order."""
-    names = approach_names(content)
     banks: list[ItemBank] = []
     for module in modules:
         for item in content.items_of(module):
             if isinstance(item, Quiz):
                 banks.append(quiz_bank(module, item))
             elif isinstance(item, Drill):
-                banks.append(drill_bank(module, item, names))
+                banks.append(drill_bank(module, item, content.course))
     return banks
 
 

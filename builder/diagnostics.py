@@ -49,6 +49,9 @@ CODES: dict[str, str] = {
     # checking the course as a whole
     "duplicate-id": "Two things that must have distinct ids share one.",
     "unknown-reference": "An id refers to something that does not exist.",
+    "project-exists": "`course init` was given a folder that is not empty.",
+    "unknown-approach": "A category id (an `approach`, `approaches`, `lookalike`, `lever` or "
+    "`then`) is not one of the categories the course file defines under `approaches`.",
     "missing-item": "A module lists an item that no content file defines.",
     "missing-course": "No `kind: course` file was found.",
     "multiple-courses": "More than one `kind: course` file was found.",
@@ -62,7 +65,7 @@ CODES: dict[str, str] = {
     "missing-feedback": "An answer option has no feedback.",
     "single-choice-answers": "A single-choice question does not have exactly one right option.",
     "no-correct-option": "A question has no right option.",
-    "thin-approach": "A drill has too few statements of an approach to practise telling it apart.",
+    "thin-approach": "A drill has too few statements of a category to practise telling it apart.",
     "draw-ungraded": "A quiz draws its questions from a bank but is not graded (no pass mark).",
     "draw-rule": "A quiz's `draw` does not say exactly one rule (`per_approach` or `questions`).",
     "draw-too-large": "A quiz's bank has too few questions for what one attempt draws.",

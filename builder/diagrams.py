@@ -200,21 +200,20 @@ def _wrapped(
     return [(line, size, bold) for line in wrap(text, width - 2 * PAD, size)]
 
 
-def drawing(kind: str, course: Course, names: dict[str, str], *, narrow: bool = False) -> Drawing:
-    """The layout of a ``kind`` of diagram, from the course's data; ``names`` are the
-    approaches' display names. ``narrow``: the team grid for half a printed sheet, its words
+def drawing(kind: str, course: Course, *, narrow: bool = False) -> Drawing:
+    """The layout of a ``kind`` of diagram, from the course's data (its categories by their
+    display names). ``narrow``: the team grid for half a printed sheet, its words
     wrapped shorter so that they stay readable at that size."""
     if kind == "levers":
-        return _levers(course, names)
+        return _levers(course, course.approach_names)
     if kind == "team-grid":
         return _grid(course, NARROW if narrow else WIDTH)
-    return _test(course, names)
+    return _test(course, course.approach_names)
 
 
 def _levers(course: Course, names: dict[str, str]) -> Drawing:
     parts = [
-        f"{d.name}{f' ({d.meaning})' if d.meaning else ''}: its lever is "
-        f"{names[d.lever.value].lower()}"
+        f"{d.name}{f' ({d.meaning})' if d.meaning else ''}: its lever is {names[d.lever].lower()}"
         for d in course.drivers
     ]
     out = Drawing(
@@ -239,7 +238,7 @@ def _levers(course: Course, names: dict[str, str]) -> Drawing:
         out.boxes += [Box(left, y, w, h), Box(right, y, w, h, "lever")]
         _lines(out, lines, left + PAD, y + PAD - 4, start=True)
         mid = y + h / 2
-        out.texts.append(Text(names[driver.lever.value], right + w / 2, mid + 5, 16, True))
+        out.texts.append(Text(names[driver.lever], right + w / 2, mid + 5, 16, True))
         out.arrows.append(Arrow(f"M{_n(left + w)},{_n(mid)} H{_n(right - 4)}"))
         y += h + 14
     out.height = y - 10
@@ -301,7 +300,7 @@ def _test(course: Course, names: dict[str, str]) -> Drawing:
         )
 
     described = [
-        f"{n}. {step.question} If yes: {answer([a.value for a in step.then]).lower()}"
+        f"{n}. {step.question} If yes: {answer(step.then).lower()}"
         + (f" ({step.note.rstrip('.')})" if step.note else "")
         + ("." if n == len(steps) else "; if no, go on to question " + str(n + 1) + ".")
         for n, step in enumerate(steps, start=1)
@@ -316,7 +315,7 @@ def _test(course: Course, names: dict[str, str]) -> Drawing:
     y = 4.0
     for n, step in enumerate(steps, start=1):
         question = _wrapped(f"{n}. {step.question}", wq)
-        result = _wrapped(answer([a.value for a in step.then]), wr, 15, True)
+        result = _wrapped(answer(step.then), wr, 15, True)
         if step.note:
             result += _wrapped(step.note, wr, 12)
         hq = len(question) * LINE + 2 * PAD - 4

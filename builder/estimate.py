@@ -29,7 +29,6 @@ import math
 from collections.abc import Iterable
 
 from .model import Case, Choice, Drill, Item, Module, Page, Quiz, RolePlay, Step
-from .model.common import Approach
 
 #: Words a minute for reading course text: below the 238 of an adult reading English
 #: non-fiction silently (Brysbaert, 2019, a meta-analysis of 190 studies), because a learner
@@ -133,13 +132,18 @@ def _work(item: Item) -> tuple[float, float]:
 
 
 def attempt_size(quiz: Quiz) -> int:
-    """How many questions one attempt at the quiz has (a graded quiz's draw, else all)."""
+    """How many questions one attempt at the quiz has (a graded quiz's draw, else all).
+
+    A draw per category takes that many of every category of the course, and validation makes
+    the bank hold them all: the categories its questions name are the course's.
+    """
     if quiz.pass_mark is None or quiz.draw is None:
         return len(quiz.questions)
     if quiz.draw.questions is not None:
         return min(quiz.draw.questions, len(quiz.questions))
     if quiz.draw.per_approach is not None:
-        return min(quiz.draw.per_approach * len(Approach), len(quiz.questions))
+        categories = {q.approach for q in quiz.questions if q.approach is not None}
+        return min(quiz.draw.per_approach * len(categories), len(quiz.questions))
     return len(quiz.questions)
 
 

@@ -24,8 +24,8 @@ from markupsafe import Markup
 from .diagnostics import ContentError, printable
 from .diagrams import drawing
 from .kits import FORMS, ActivityKit, activity_kit, has_sheets
-from .model import Case, RolePlay
-from .model.common import Approach
+from .layers import find_template, layered
+from .model import Case, Course, RolePlay
 from .render import _template_diagnostic, make_environment
 from .trainer import ModuleKit, gamebook, module_kits
 from .validate import Content
@@ -101,25 +101,25 @@ class PrintDocument:
 # --- print HTML ------------------------------------------------------------------------------
 
 
-def print_environment(templates: Path) -> jinja2.Environment:
+def print_environment(templates: Path, course: Course) -> jinja2.Environment:
     """The print templates' environment; they import macros from the page templates beside.
 
     ``templates`` is the ``templates/print`` folder; the trainer macros live in
     ``templates/pages/trainer``.
     """
-    env = make_environment(templates)
-    env.loader = jinja2.ChoiceLoader(
+    env = make_environment(templates, course)
+    env.loader = jinja2.FileSystemLoader(
         [
-            jinja2.FileSystemLoader(str(templates)),
-            jinja2.FileSystemLoader(str(templates.parent / "pages")),
+            str(folder)
+            for folder in [*layered(templates, "print"), *layered(templates.parent / "pages")]
         ]
     )
     return env
 
 
 def _renderer(content: Content, templates: Path, paper: Paper) -> Renderer:
-    env = print_environment(templates)
-    common = {"course": content.course, "approach_names": approach_names(content), "paper": paper}
+    env = print_environment(templates, content.course)
+    common = {"course": content.course, "paper": paper}
 
     def render(template: str, name: str, title: str, kicker: str, **context: Any) -> PrintDocument:
         try:
@@ -142,7 +142,7 @@ def handout_documents(
     documents = []
     if content.course.approaches:
         documents.append(job_aid_document(content, templates, render))
-    names = approach_names(content)
+    names = content.course.approach_names
     kits: Iterable[ModuleKit] = module_kits(content)
     for kit in kits:
         module = kit.module
@@ -227,27 +227,19 @@ def kit_documents(kit: ModuleKit, activities: ActivityKit, render: Renderer) -> 
     return documents
 
 
-def approach_names(content: Content) -> dict[str, str]:
-    """Each approach's display name, by id: the course's, else one made from the id."""
-    names = {a.value: a.value.replace("-", " ").capitalize() for a in Approach}
-    names.update({a.value: info.name for a, info in content.course.approaches.items()})
-    return names
-
-
 def job_aid_document(
     content: Content, templates: Path, render: Renderer | None = None, paper: Paper = PAPERS["a4"]
 ) -> PrintDocument:
     """The job aid on one sheet, with the site page's own stylesheet."""
     render = render or _renderer(content, templates, paper)
     course = content.course
-    names = approach_names(content)
-    css = templates.parent / "static" / "assets" / "job-aid.css"
+    css = find_template(templates.parent / "static", "assets/job-aid.css")
     return render(
         "job-aid.html.j2",
         "job-aid",
         "Job aid",
         "for learners",
-        grid=drawing("team-grid", course, names, narrow=True) if course.team_grid else None,
+        grid=drawing("team-grid", course, narrow=True) if course.team_grid else None,
         job_aid_css=Markup(css.read_text(encoding="utf-8")),
     )
 

@@ -41,10 +41,11 @@ class Sorting:
     cards: list[StatementCard]
 
 
-def sorting(drill: Drill) -> Sorting:
-    """The drill's mat columns and its cards, numbered in the order the content gives."""
+def sorting(drill: Drill, order: list[str]) -> Sorting:
+    """The drill's mat columns (its categories in ``order``, the course's) and its cards,
+    numbered in the order the content gives."""
     cards = [StatementCard(n, s) for n, s in enumerate(drill.statements, start=1)]
-    return Sorting(drill, drill_choices(drill), cards)
+    return Sorting(drill, drill_choices(drill, order), cards)
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,7 @@ def knowledge_check(content: Content, module: Module, names: dict[str, str]) -> 
         pools.append(pool)
     for item in items:
         if isinstance(item, Drill):
-            choices = drill_choices(item)
+            choices = drill_choices(item, content.course.approach_order)
             pools.append(
                 [
                     CheckQuestion(
@@ -133,7 +134,7 @@ def knowledge_check(content: Content, module: Module, names: dict[str, str]) -> 
                         statement.text,
                         False,
                         False,
-                        _lettered([(names[c], c == statement.approach.value) for c in choices]),
+                        _lettered([(names[c], c == statement.approach) for c in choices]),
                     )
                     for statement in item.statements
                 ]
@@ -165,7 +166,7 @@ class ActivityKit:
 def activity_kit(content: Content, module: Module, names: dict[str, str]) -> ActivityKit:
     items = content.items_of(module)
     return ActivityKit(
-        [sorting(item) for item in items if isinstance(item, Drill)],
+        [sorting(item, content.course.approach_order) for item in items if isinstance(item, Drill)],
         [item for item in items if isinstance(item, RolePlay)],
         knowledge_check(content, module, names),
     )

@@ -23,7 +23,6 @@ from markupsafe import escape
 
 from . import results as results_format
 from .model import Case, Drill, Item, Module, Quiz, RolePlay, Step
-from .model.common import Approach
 from .render import LOOKALIKE_QUESTION, drill_choices, md, story_order
 from .validate import Content
 
@@ -84,12 +83,6 @@ class Activity:
         return isinstance(self.item, Case)
 
 
-def approach_names(content: Content) -> dict[str, str]:
-    names = {a.value: a.value.replace("-", " ").capitalize() for a in Approach}
-    names.update({a.value: info.name for a, info in content.course.approaches.items()})
-    return names
-
-
 def step_poll(case: Case, step: Step, number: int) -> Poll:
     """A case's decision point as a poll: the room picks the branch."""
     title = step.title or f"Decision {number}"
@@ -99,7 +92,7 @@ def step_poll(case: Case, step: Step, number: int) -> Poll:
         f"{case.title}: {title}",
         str(md(step.text)),
         str(md(step.prompt or "What does the manager do?")),
-        tuple(Option(c.id, c.text, c.approach.value if c.approach else None) for c in step.choices),
+        tuple(Option(c.id, c.text, c.approach) for c in step.choices),
         tuple(c.id for c in step.choices if c.best),
         "",
     )
@@ -110,8 +103,8 @@ def activities(content: Content, modules: list[Module]) -> list[Activity]:
 
     Graded quizzes (the final assessment's bank) are left out: they are for learners alone.
     """
-    names = approach_names(content)
-    order = [a.value for a in Approach]
+    names = content.course.approach_names
+    order = content.course.approach_order
     found: list[Activity] = []
     for module in modules:
         for item in content.items_of(module):
@@ -123,10 +116,7 @@ def activities(content: Content, modules: list[Module]) -> list[Activity]:
                         item.title,
                         "",
                         str(md(q.prompt)),
-                        tuple(
-                            Option(o.id, o.text, o.approach.value if o.approach else None)
-                            for o in q.options
-                        ),
+                        tuple(Option(o.id, o.text, o.approach) for o in q.options),
                         tuple(o.id for o in q.options if o.correct),
                         str(md(q.explanation)) if q.explanation else "",
                     )
@@ -134,7 +124,7 @@ def activities(content: Content, modules: list[Module]) -> list[Activity]:
                 )
                 found.append(Activity(item, polls))
             elif isinstance(item, Drill):
-                choices = tuple(Option(a, names[a], a) for a in drill_choices(item))
+                choices = tuple(Option(a, names[a], a) for a in drill_choices(item, order))
                 polls = tuple(
                     Poll(
                         f"{item.id}/{s.id}",
@@ -143,7 +133,7 @@ def activities(content: Content, modules: list[Module]) -> list[Activity]:
                         "",
                         str(md(s.text)),
                         choices,
-                        (s.approach.value,),
+                        (s.approach,),
                         str(md(s.rationale)),  # it names the approach itself
                     )
                     for s in item.statements
@@ -163,7 +153,7 @@ def activities(content: Content, modules: list[Module]) -> list[Activity]:
                     str(md(item.setting)) + lines,
                     "<p>Which approach is this conversation, really?</p>",
                     tuple(Option(a, names[a], a) for a in order),
-                    (item.lookalike.value,),
+                    (item.lookalike,),
                     str(md(item.lookalike_version.commentary)),
                 )
                 found.append(Activity(item, (poll,)))

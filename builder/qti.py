@@ -18,12 +18,10 @@ from __future__ import annotations
 import io
 import xml.etree.ElementTree as ET
 import zipfile
-from collections import defaultdict
 from dataclasses import dataclass
 
-from .bank import BankQuestion, ItemBank, approach_names
+from .bank import BankQuestion, ItemBank
 from .model import Quiz
-from .model.common import Approach
 from .render import md
 from .validate import Content
 
@@ -195,8 +193,9 @@ class Group:
 def draw_groups(bank: ItemBank, names: dict[str, str]) -> list[Group]:
     """The quiz's draw as Canvas question groups, or one group of every question, not drawn.
 
-    ``per_approach``: a group per approach drawing that many, in the course's order of
-    approaches; a question without an approach is left out, as the site never draws it.
+    ``per_approach``: a group per category drawing that many, in the course's order (that of
+    ``names``, the course's categories); a question without one is left out, as the site never
+    draws it.
     ``questions``: one group of the whole bank.
     """
     draw = bank.item.draw if isinstance(bank.item, Quiz) else None
@@ -205,18 +204,17 @@ def draw_groups(bank: ItemBank, names: dict[str, str]) -> list[Group]:
     if draw.questions is not None:
         return [Group("bank", bank.item.title, draw.questions, bank.questions)]
     groups = []
-    for approach in Approach:
-        questions = tuple(q for q in bank.questions if q.approach == approach.value)
+    for approach, name in names.items():
+        questions = tuple(q for q in bank.questions if q.approach == approach)
         if questions:
-            groups.append(
-                Group(approach.value, names[approach.value], draw.per_approach, questions)
-            )
+            groups.append(Group(approach, name, draw.per_approach, questions))
     return groups
 
 
 def drawn(bank: ItemBank) -> int:
     """How many questions one attempt asks (its points, one a question)."""
-    return sum(g.pick or len(g.questions) for g in draw_groups(bank, defaultdict(str)))
+    named = {q.approach: q.approach for q in bank.questions if q.approach}  # names not needed
+    return sum(g.pick or len(g.questions) for g in draw_groups(bank, named))
 
 
 def assessment_meta_xml(ident: str, bank: ItemBank, description: str) -> bytes:
@@ -268,7 +266,7 @@ def manifest_xml(content: Content, idents: list[str]) -> bytes:
 
 def qti_package(content: Content, banks: list[ItemBank]) -> Package:
     """The banks as a QTI 1.2 package: one assessment per quiz and per drill."""
-    names = approach_names(content)
+    names = content.course.approach_names
     files: dict[str, bytes] = {}
     idents: list[str] = []
     for bank in banks:

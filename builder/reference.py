@@ -12,14 +12,13 @@ import types
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import Enum
 from typing import Any, Literal
 
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from .model import MODELS, Case
-from .model.common import format_of
+from .model.common import CATEGORY, format_of
 from .validate import Content
 
 SECTION = "For contributors"
@@ -46,26 +45,29 @@ class ModelDoc:
     kind: str | None = None
 
 
-def _describe_type(annotation: Any, found: list[type[BaseModel]]) -> tuple[str, str | None]:
-    """A reader's name for a field type, and the anchor of the model it points to (if any)."""
+def _describe_type(
+    annotation: Any, found: list[type[BaseModel]], categories: list[str]
+) -> tuple[str, str | None]:
+    """A reader's name for a field type, and the anchor of the model it points to (if any);
+    a category id lists ``categories``, the course's."""
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
     if origin is typing.Annotated:
-        return _describe_type(args[0], found)
+        if CATEGORY in args[1:]:
+            return "approach (" + ", ".join(f"`{c}`" for c in categories) + ")", None
+        return _describe_type(args[0], found, categories)
     if origin in (typing.Union, types.UnionType):
-        parts = [_describe_type(a, found) for a in args if a is not type(None)]
+        parts = [_describe_type(a, found, categories) for a in args if a is not type(None)]
         return " or ".join(p[0] for p in parts), next((p[1] for p in parts if p[1]), None)
     if origin is list:
-        inner, link = _describe_type(args[0], found)
+        inner, link = _describe_type(args[0], found, categories)
         return f"list of {inner}", link
     if origin is dict:
-        key, _ = _describe_type(args[0], found)
-        value, link = _describe_type(args[1], found)
+        key, _ = _describe_type(args[0], found, categories)
+        value, link = _describe_type(args[1], found, categories)
         return f"mapping of {key} to {value}", link
     if origin is Literal:
         return " or ".join(f"`{a}`" for a in args), None
-    if isinstance(annotation, type) and issubclass(annotation, Enum):
-        return "approach (" + ", ".join(f"`{m.value}`" for m in annotation) + ")", None
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         if annotation not in found:
             found.append(annotation)
@@ -74,8 +76,9 @@ def _describe_type(annotation: Any, found: list[type[BaseModel]]) -> tuple[str, 
     return names.get(annotation, getattr(annotation, "__name__", str(annotation))), None
 
 
-def field_reference() -> list[ModelDoc]:
-    """Every content kind and every nested structure, with its fields, in reading order."""
+def field_reference(categories: list[str]) -> list[ModelDoc]:
+    """Every content kind and every nested structure, with its fields, in reading order; a
+    field naming a category lists ``categories`` (the course's ids)."""
     docs: list[ModelDoc] = []
     queue: list[type[BaseModel]] = list(MODELS.values())
     kinds: dict[type[BaseModel], str] = {model: kind for kind, model in MODELS.items()}
@@ -88,7 +91,10 @@ def field_reference() -> list[ModelDoc]:
         nested: list[type[BaseModel]] = []
         fields = []
         for name, info in model.model_fields.items():
-            type_name, link = _describe_type(info.annotation, nested)
+            annotation: Any = info.annotation
+            if CATEGORY in info.metadata:  # pydantic keeps a bare field's marks here
+                annotation = typing.Annotated[annotation, CATEGORY]
+            type_name, link = _describe_type(annotation, nested, categories)
             mark = format_of(model, name)
             if mark is not None:  # say which texts are Markdown and which are shown as written
                 shown = "Markdown" if mark.markdown else "plain text"
@@ -210,7 +216,7 @@ def render_reference(content: Content, add: Callable[..., None]) -> Any:
         "contributors/fields.md.j2",
         "contributors/fields.md",
         "Field reference",
-        models=field_reference(),
+        models=field_reference(content.course.approach_order),
     )
     section.children.append(NavEntry("Field reference", "contributors/fields.md"))
     by_module = []

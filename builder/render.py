@@ -39,8 +39,8 @@ from markupsafe import Markup, escape
 from .diagnostics import ContentError, Diagnostic, Position
 from .diagrams import Drawing, body_parts, drawing
 from .estimate import minutes_text
-from .model import Case, Drill, Item, Module, Quiz, RolePlay, Step
-from .model.common import Approach
+from .layers import layered
+from .model import Case, Course, Drill, Item, Module, Quiz, RolePlay, Step
 from .validate import Content
 
 SCHEMA_VERSION = 1
@@ -49,7 +49,6 @@ SCHEMA_VERSION = 1
 JOB_AID = "job-aid.md"
 #: The local id of a role play's question: which approach its look-alike version is.
 LOOKALIKE_QUESTION = "lookalike-version"
-APPROACH_ORDER = [a.value for a in Approach]
 
 #: The only URL schemes a link may have; anything else (javascript:, data:, vbscript:, file:,
 #: an app's own scheme...) is not made a link, and stays in the text as written.
@@ -331,12 +330,35 @@ def story_order(case: Case) -> list[Step]:
     return [*order.values(), *(step for step in case.steps if step.id not in order)]
 
 
-def drill_choices(drill: Drill) -> list[str]:
-    """The approaches a drill offers as answers: its own list, else those its statements use."""
+_COUNT_WORDS = [
+    "no",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+]
+
+
+def count_word(number: int) -> str:
+    """A small count in words, as prose writes it (``six``); past twelve, in digits."""
+    return _COUNT_WORDS[number] if 0 <= number < len(_COUNT_WORDS) else str(number)
+
+
+def drill_choices(drill: Drill, order: list[str]) -> list[str]:
+    """The categories a drill offers as answers: its own list, else those its statements use,
+    in ``order`` (the course's)."""
     if drill.approaches:
-        return [a.value for a in drill.approaches]
-    used = {s.approach.value for s in drill.statements}
-    return [a for a in APPROACH_ORDER if a in used]
+        return list(drill.approaches)
+    used = {s.approach for s in drill.statements}
+    return [a for a in order if a in used]
 
 
 def answerable(item: Item) -> list[str]:
@@ -370,11 +392,16 @@ class MemoryBytecodeCache(jinja2.BytecodeCache):
 BYTECODE_CACHE = MemoryBytecodeCache()
 
 
-def make_environment(templates: Path, urls: Urls | None = None) -> jinja2.Environment:
-    """The templates' environment; page URLs in the form ``urls`` makes them (default: folders)."""
+def make_environment(
+    templates: Path, course: Course, urls: Urls | None = None
+) -> jinja2.Environment:
+    """The templates' environment for ``course``; page URLs in the form ``urls`` makes them
+    (default: folders)."""
     urls = urls or Urls()
+    order = course.approach_order
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates)),
+        # The project's own page templates first, then the package's (builder/layers.py).
+        loader=jinja2.FileSystemLoader([str(folder) for folder in layered(templates, "pages")]),
         bytecode_cache=BYTECODE_CACHE,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -387,14 +414,19 @@ def make_environment(templates: Path, urls: Urls | None = None) -> jinja2.Enviro
         md=_cached(md),  # one cache per environment: per build, freed with it
         md_inline=_cached(md_inline),
         md_text=md_text,
+        count_word=count_word,
         url=urls.of,
         relative=urls.relative,
         root=urls.root,
     )
     env.globals.update(
-        approach_order=APPROACH_ORDER,
+        approach_order=order,
+        approach_names=course.approach_names,
+        # What a role play's second version is (its category's name); validation sees to it
+        # that a course with role plays names it.
+        contrast_name=course.approach_names.get(course.contrast or "", ""),
         story_order=story_order,
-        drill_choices=drill_choices,
+        drill_choices=lambda drill: drill_choices(drill, order),
         answerable=answerable,
         lookalike_question=LOOKALIKE_QUESTION,
         body_parts=body_parts,
@@ -406,12 +438,11 @@ def make_environment(templates: Path, urls: Urls | None = None) -> jinja2.Enviro
 def render(content: Content, templates: Path, urls: Urls | None = None) -> Rendered:
     """All pages of the course, the navigation and ``course.json``, for pages at ``urls``."""
     urls = urls or Urls()
-    env = make_environment(templates, urls)
     course = content.course
-    names = {a.value: a.value.replace("-", " ").capitalize() for a in Approach}
-    names.update({a.value: info.name for a, info in course.approaches.items()})
+    env = make_environment(templates, course, urls)
     teaches = {
-        approach: [m for m in content.modules if approach in m.approaches] for approach in Approach
+        approach: [m for m in content.modules if approach in m.approaches]
+        for approach in course.approach_order
     }
     minutes = {m.id: content.module_minutes(m) for m in content.modules}
     drawings: dict[tuple[str, bool], Drawing] = {}
@@ -419,12 +450,11 @@ def render(content: Content, templates: Path, urls: Urls | None = None) -> Rende
     def draw(kind: str, narrow: bool = False) -> Drawing:
         """The layout of a diagram of the course's data (builder/diagrams.py), made once."""
         if (kind, narrow) not in drawings:
-            drawings[kind, narrow] = drawing(kind, course, names, narrow=narrow)
+            drawings[kind, narrow] = drawing(kind, course, narrow=narrow)
         return drawings[kind, narrow]
 
     common = {
         "course": course,
-        "approach_names": names,
         "teaches": teaches,
         "module_minutes": minutes,
         "item_minutes": content.self_study,
@@ -544,7 +574,7 @@ def course_index(content: Content, minutes: dict[str, int], urls: Urls) -> dict[
             if isinstance(item, Quiz) and item.pass_mark is not None:
                 entry["pass_mark"] = item.pass_mark
             if isinstance(item, RolePlay):
-                entry["lookalike"] = item.lookalike.value
+                entry["lookalike"] = item.lookalike
             items.append(entry)
         modules.append(
             {
@@ -560,7 +590,7 @@ def course_index(content: Content, minutes: dict[str, int], urls: Urls) -> dict[
         "id": course.id,
         "title": course.title,
         "url": urls.of("index.md"),
-        "approaches": APPROACH_ORDER,
+        "approaches": course.approach_order,
         "modules": modules,
     }
     return data
@@ -573,7 +603,7 @@ def _questions(item: Item) -> list[dict[str, Any]]:
             {
                 "id": f"{item.id}/{q.id}",
                 "type": q.type,
-                "approach": q.approach.value if q.approach else None,
+                "approach": q.approach,
                 "options": [o.id for o in q.options],
                 "correct": [o.id for o in q.options if o.correct],
             }
@@ -581,7 +611,7 @@ def _questions(item: Item) -> list[dict[str, Any]]:
         ]
     if isinstance(item, Drill):
         return [
-            {"id": f"{item.id}/{s.id}", "type": "classify", "approach": s.approach.value}
+            {"id": f"{item.id}/{s.id}", "type": "classify", "approach": s.approach}
             for s in item.statements
         ]
     if isinstance(item, Case):
@@ -600,7 +630,7 @@ def _questions(item: Item) -> list[dict[str, Any]]:
             {
                 "id": f"{item.id}/{LOOKALIKE_QUESTION}",
                 "type": "classify",
-                "approach": item.lookalike.value,
+                "approach": item.lookalike,
             }
         ]
     return []

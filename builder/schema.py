@@ -3,6 +3,10 @@
 ``content.schema.json`` accepts any content file (``kind`` selects the variant); one schema per
 kind (``case.schema.json``...) gives editors sharper completion. Content files name theirs in
 a first line ``# yaml-language-server: $schema=...``.
+
+The schemas are a course's own: every field that names a category lists the categories its
+course file defines (``course_categories``), so editors complete them; without a course file,
+such a field takes any id.
 """
 
 from __future__ import annotations
@@ -11,7 +15,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+from .load import load_file
 from .model import DOCUMENT_ADAPTER, MODELS
+from .model.common import CATEGORY_KEYWORD
+from .validate import find_content_files
 
 SCHEMA_BASE = "https://coaching-course.invalid/schema/"
 KINDS = sorted(MODELS)
@@ -22,8 +29,23 @@ def schema_file(kind: str | None = None) -> str:
     return f"{kind or 'content'}.schema.json"
 
 
-def content_schema(kind: str | None = None) -> dict[str, Any]:
-    """A JSON Schema (2020-12) for one kind of content file, or for any of them."""
+def course_categories(content: Path) -> list[str] | None:
+    """The category ids the course file below ``content`` defines, in its order; None when no
+    file there is a course with a mapping of `approaches` (the file need not be valid)."""
+    candidates = [content / "course.yml"] if (content / "course.yml").is_file() else []
+    for path in [*candidates, *find_content_files(content)] if content.is_dir() else []:
+        loaded, _problems = load_file(path)
+        if loaded is None or loaded.data.get("kind") != "course":
+            continue
+        approaches = loaded.data.get("approaches")
+        if isinstance(approaches, dict):
+            return [key for key in approaches if isinstance(key, str)]
+    return None
+
+
+def content_schema(kind: str | None = None, categories: list[str] | None = None) -> dict[str, Any]:
+    """A JSON Schema (2020-12) for one kind of content file, or for any of them; category ids
+    are one of ``categories`` (the course's), or any id when None."""
     if kind is None:
         schema = _by_kind(DOCUMENT_ADAPTER.json_schema(mode="validation"))
         title, description = "Course content file", "One file of content/, of any kind."
@@ -31,7 +53,7 @@ def content_schema(kind: str | None = None) -> dict[str, Any]:
         schema = MODELS[kind].model_json_schema(mode="validation")
         title = f"Course content file: {kind}"
         description = schema.pop("description", "")
-    schema = _nullable(schema, schema.get("$defs", {}))
+    schema = _categories(_nullable(schema, schema.get("$defs", {})), categories)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_BASE + schema_file(kind),
@@ -88,20 +110,34 @@ def _nullable(node: Any, defs: dict[str, Any]) -> Any:
     return {**rest, "if": {"not": {"type": "null"}}, "then": value}
 
 
-def schema_text(kind: str | None = None) -> str:
+def _categories(node: Any, categories: list[str] | None) -> Any:
+    """Each category id's schema (marked by the model) with the course's ids as its enum."""
+    if isinstance(node, list):
+        return [_categories(one, categories) for one in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: _categories(value, categories) for key, value in node.items()}
+    if node.pop(CATEGORY_KEYWORD, None) and categories is not None:
+        nullable = isinstance(node.get("type"), list) and "null" in node["type"]
+        node["enum"] = [*categories, None] if nullable else list(categories)
+    return node
+
+
+def schema_text(kind: str | None = None, categories: list[str] | None = None) -> str:
     """The schema as stable, pretty-printed JSON text."""
-    return json.dumps(content_schema(kind), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    schema = content_schema(kind, categories)
+    return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
 
-def all_schemas() -> dict[str, str]:
-    """Every schema file the project ships, by file name."""
-    return {schema_file(kind): schema_text(kind) for kind in [None, *KINDS]}
+def all_schemas(categories: list[str] | None = None) -> dict[str, str]:
+    """Every schema file the project ships, by file name, for a course of ``categories``."""
+    return {schema_file(kind): schema_text(kind, categories) for kind in [None, *KINDS]}
 
 
-def write_schemas(folder: Path) -> list[Path]:
+def write_schemas(folder: Path, categories: list[str] | None = None) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, text in all_schemas().items():
+    for name, text in all_schemas(categories).items():
         path = folder / name
         path.write_text(text, encoding="utf-8")
         written.append(path)

@@ -38,9 +38,7 @@ from .model import (
     Statement,
     Step,
 )
-from .model.common import Approach
 from .render import (
-    APPROACH_ORDER,
     LOOKALIKE_QUESTION,
     NavEntry,
     drill_choices,
@@ -394,8 +392,7 @@ def render_trainer(
 
     section = NavEntry(SECTION_TITLE)
     section.children.append(page("index.md.j2", f"{ROOT}/index.md", SECTION_TITLE, "Start here"))
-    names = {a.value: a.value.replace("-", " ").capitalize() for a in Approach}
-    names.update({a.value: info.name for a, info in content.course.approaches.items()})
+    names = content.course.approach_names
     dashboard = f"{ROOT}/dashboard.md"
     section.children.append(
         page("dashboard.md.j2", dashboard, "Group debrief", "Group debrief", data=DASHBOARD_DATA)
@@ -566,7 +563,7 @@ def asked_in(item: Item, names: dict[str, str]) -> list[Asked]:
                         o.text,
                         o.correct,
                         o.feedback,
-                        o.approach.value if o.approach else None,
+                        o.approach,
                     )
                     for o in q.options
                 ],
@@ -575,17 +572,17 @@ def asked_in(item: Item, names: dict[str, str]) -> list[Asked]:
             for q in item.questions
         ]
     if isinstance(item, Drill):
-        offered = drill_choices(item)
+        offered = drill_choices(item, list(names))
         return [
             Asked(
                 f"{item.id}/{s.id}",
                 item,
                 s.text,
                 False,
-                [names[s.approach.value]],
+                [names[s.approach]],
                 s.rationale,
                 ask,
-                _approach_options(offered, s.approach.value, names),
+                _approach_options(offered, s.approach, names),
             )
             for s in item.statements
         ]
@@ -600,12 +597,7 @@ def asked_in(item: Item, names: dict[str, str]) -> list[Asked]:
                 [c.text for c in step.choices if c.best] or ["no single best choice"],
                 next((c.consequence for c in step.choices if c.best), None),
                 ask,
-                [
-                    AskedOption(
-                        c.id, c.text, c.best, approach=c.approach.value if c.approach else None
-                    )
-                    for c in step.choices
-                ],
+                [AskedOption(c.id, c.text, c.best, approach=c.approach) for c in step.choices],
             )
             for n, step in enumerate(decisions, start=1)
         ]
@@ -616,10 +608,10 @@ def asked_in(item: Item, names: dict[str, str]) -> list[Asked]:
                 item,
                 "Version 1 (played alone): which approach is this conversation, really?",
                 False,
-                [names[item.lookalike.value]],
+                [names[item.lookalike]],
                 item.lookalike_version.commentary,
                 ask,
-                _approach_options(APPROACH_ORDER, item.lookalike.value, names),
+                _approach_options(list(names), item.lookalike, names),
             )
         ]
     return []

@@ -33,7 +33,7 @@ from .estimate import learner_turns, module_minutes, self_study
 from .lint import lint_course, lint_item, lint_module
 from .load import CONTROL_CHARACTERS, Loaded, PathKey, load_file, not_a_file
 from .model import ITEM_KINDS, MODELS, Case, Course, Drill, Item, Module, Page, Quiz, RolePlay
-from .model.common import Approach, TextField, text_fields
+from .model.common import TextField, category_refs, text_fields
 
 CONTENT_SUFFIXES = (".yml", ".yaml")
 MIN_STATEMENTS_PER_APPROACH = 2  # one example of an approach is a guess, two are a contrast
@@ -232,11 +232,19 @@ def _from_pydantic(error: Any, loaded: Loaded, model_class: type[BaseModel]) -> 
     if kind in {"too_short", "string_too_short"}:
         least = ctx.get("min_length", 1)
         what = "characters" if kind == "string_too_short" else "entries"
+        if least == 1:
+            return Diagnostic(
+                "invalid-value",
+                f"`{where}` is empty",
+                position,
+                "fill it in, or remove the key if it is optional",
+            )
+        has = len(found) if isinstance(found, str | list | dict) else 0
         return Diagnostic(
             "invalid-value",
-            f"`{where}` is empty" if least == 1 else f"`{where}` needs at least {least} {what}",
+            f"`{where}` needs at least {least} {what}, found {has}",
             position,
-            "fill it in, or remove the key if it is optional",
+            f"add {least - has} more",
         )
     if kind in {"too_long", "string_too_long"}:
         return _limit_exceeded(loc, found, ctx.get("max_length"), position)
@@ -404,11 +412,11 @@ def check_item(document: Document) -> list[Diagnostic]:
                 out.append(
                     Diagnostic(
                         "unknown-reference",
-                        f"statement `{statement.id}` is {statement.approach.value}, which the "
+                        f"statement `{statement.id}` is {statement.approach}, which the "
                         "drill does not offer as an answer",
                         loaded.position(("statements", i, "approach")),
-                        f"add `{statement.approach.value}` to the drill's `approaches`, or "
-                        "remove `approaches` to offer every approach the statements use",
+                        f"add `{statement.approach}` to the drill's `approaches`, or "
+                        "remove `approaches` to offer every category the statements use",
                     )
                 )
         counts = Counter(s.approach for s in model.statements)
@@ -418,10 +426,10 @@ def check_item(document: Document) -> list[Diagnostic]:
                 out.append(
                     Diagnostic(
                         "thin-approach",
-                        f"drill `{model.id}` has {count} {approach.value} statement(s); "
-                        f"each approach it uses needs at least {MIN_STATEMENTS_PER_APPROACH}",
+                        f"drill `{model.id}` has {count} {approach} statement(s); "
+                        f"each category it uses needs at least {MIN_STATEMENTS_PER_APPROACH}",
                         loaded.position(("statements", first, "approach")),
-                        f"add another {approach.value} statement, or move this one to a "
+                        f"add another {approach} statement, or move this one to a "
                         "drill that practises it",
                         "warning",
                     )
@@ -533,20 +541,6 @@ def _check_draw(loaded: Loaded, quiz: Quiz) -> list[Diagnostic]:
                 )
             )
         return out
-    wanted = draw.per_approach or 0
-    counts = Counter(q.approach for q in quiz.questions)
-    for approach in Approach:
-        if counts[approach] < wanted:
-            out.append(
-                Diagnostic(
-                    "draw-too-large",
-                    f"`draw.per_approach` asks for {wanted} {approach.value} questions per "
-                    f"attempt, but the bank has {counts[approach]}",
-                    loaded.position((*at, "per_approach")),
-                    f"add {wanted - counts[approach]} {approach.value} question(s) (with "
-                    f"`approach: {approach.value}`), or draw fewer per approach",
-                )
-            )
     for i, question in enumerate(quiz.questions):
         if question.approach is None:
             out.append(
@@ -560,6 +554,29 @@ def _check_draw(loaded: Loaded, quiz: Quiz) -> list[Diagnostic]:
                 )
             )
     return out
+
+
+def _check_draw_per_category(loaded: Loaded, quiz: Quiz, course: Course) -> list[Diagnostic]:
+    """A ``draw.per_approach`` rule draws that many questions of every category of the course:
+    the bank must hold them."""
+    draw = quiz.draw
+    if draw is None or draw.per_approach is None or draw.questions is not None:
+        return []  # no rule per category, or two rules (``_check_draw`` says so)
+    wanted = draw.per_approach
+    at: PathKey = ("draw", "per_approach")
+    counts = Counter(q.approach for q in quiz.questions)
+    return [
+        Diagnostic(
+            "draw-too-large",
+            f"`draw.per_approach` asks for {wanted} {approach} questions per attempt, but the "
+            f"bank has {counts[approach]}",
+            loaded.position(at),
+            f"add {wanted - counts[approach]} {approach} question(s) (with "
+            f"`approach: {approach}`), or draw fewer per category",
+        )
+        for approach in course.approach_order
+        if counts[approach] < wanted
+    ]
 
 
 def _unique_ids(loaded: Loaded, at: PathKey | str, ids: list[str], what: str) -> list[Diagnostic]:
@@ -827,21 +844,59 @@ def _swallowed_keys(loaded: Loaded, text: TextField) -> list[Diagnostic]:
     ]
 
 
-def check_lookalike(document: Document) -> list[Diagnostic]:
-    """A role play's look-alike is the approach mistaken for coaching, never coaching."""
-    model = document.model
-    if not isinstance(model, RolePlay) or model.lookalike is not Approach.coaching:
-        return []
-    others = [a.value for a in Approach if a is not Approach.coaching]
-    return [
-        Diagnostic(
-            "invalid-value",
-            "`lookalike` cannot be `coaching`: a role play sets coaching against the approach "
-            "that is mistaken for it",
-            document.loaded.position(("lookalike",)),
-            f"use one of: {', '.join(others)}",
+def check_categories(course_doc: Document, documents: Iterable[Document]) -> list[Diagnostic]:
+    """Every category the content names is one the course defines; the rules that need the
+    course's categories (a draw per category, a role play's look-alike) hold."""
+    course = typing.cast(Course, course_doc.model)
+    known = course.approach_order
+    out = []
+    documents = list(documents)
+    roleplay = next((d.model for d in documents if isinstance(d.model, RolePlay)), None)
+    if roleplay is not None and course.contrast is None:
+        out.append(
+            Diagnostic(
+                "missing-field",
+                f"the course has role plays (`{roleplay.id}`...) but no `contrast`: the category "
+                "each role play's second version shows",
+                course_doc.loaded.position(()),
+                "add `contrast:` with a category id, e.g. `contrast: "
+                f"{known[0]}` (a role play's `coaching_version` is that category, and its "
+                "`lookalike` one of the others)",
+            )
         )
-    ]
+    for document in [course_doc, *documents]:
+        model, loaded = document.model, document.loaded
+        for use in category_refs(model):
+            if use.id not in course.approaches:
+                out.append(_unknown_category(loaded, use.at, use.id, known, course_doc.path))
+        if isinstance(model, Quiz):
+            out += _check_draw_per_category(loaded, model, course)
+        if isinstance(model, RolePlay) and course.contrast and model.lookalike == course.contrast:
+            others = [a for a in known if a != course.contrast]
+            out.append(
+                Diagnostic(
+                    "invalid-value",
+                    f"`lookalike` cannot be `{course.contrast}`: a role play sets "
+                    f"{course.contrast} against the category that is mistaken for it (the "
+                    f"course's `contrast`)",
+                    loaded.position(("lookalike",)),
+                    f"use one of: {', '.join(others)}",
+                )
+            )
+    return out
+
+
+def _unknown_category(
+    loaded: Loaded, at: PathKey, target: str, known: list[str], course_path: str
+) -> Diagnostic:
+    return Diagnostic(
+        "unknown-approach",
+        f"`{_label(at)}` names `{target}`, which is not one of the course's categories",
+        loaded.position(at),
+        did_you_mean(target, known)
+        or f"use one of: {', '.join(known)}; or define `{target}` under `approaches` in "
+        f"{display_path(course_path)}",
+    )
 
 
 def check_files(paths: Iterable[Path]) -> Checked:
@@ -867,7 +922,7 @@ def check_files(paths: Iterable[Path]) -> Checked:
             continue
         out.documents.append(document)
         out.diagnostics += check_item(document)
-        out.diagnostics += check_text_fields(document) + check_lookalike(document)
+        out.diagnostics += check_text_fields(document)
     return out
 
 
@@ -1033,6 +1088,7 @@ def check_course(checked: Checked, root: Path) -> Content | None:
                     "warning",
                 )
             )
+    out += check_categories(course_doc, by_id.values())
     listed = {k: v for k, v in items.items() if k in module_of}
     out += lint_course((by_id[k].loaded, v) for k, v in listed.items())  # builder/lint.py
     for module in modules:
@@ -1068,12 +1124,3 @@ def validate_content(root: Path) -> tuple[Content | None, list[Diagnostic]]:
 def validate_standalone(paths: Iterable[Path]) -> list[Diagnostic]:
     """Check files on their own (no cross-file rules), e.g. a scenario outside ``content/``."""
     return sort_diagnostics(check_files(paths).diagnostics)
-
-
-def approach_counts(items: Iterable[Item]) -> Counter[Approach]:
-    """How many drill statements each approach has across ``items``."""
-    counts: Counter[Approach] = Counter()
-    for item in items:
-        if isinstance(item, Drill):
-            counts.update(s.approach for s in item.statements)
-    return counts

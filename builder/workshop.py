@@ -29,7 +29,6 @@ from dataclasses import dataclass, field, replace
 from .diagnostics import Diagnostic, Position, printable
 from .kits import FORMS, activity_kit, form_path, has_sheets, sheets_path, sorting_path
 from .model import Drill, Item, Module, RolePlay
-from .model.common import Approach
 from .render import Urls, item_path
 from .trainer import (
     Activity,
@@ -384,7 +383,7 @@ def _kits(
     content: Content, modules: list[Module], live: list[Activity], urls: Urls
 ) -> list[KitFile]:
     """The printables of the activities that run live, and each module's guide and forms."""
-    names = {a.value: a.value for a in Approach}
+    names = content.course.approach_names
     running = {a.item.id for a in live if a.item is not None}
     out: list[KitFile] = []
     for module in modules:

@@ -293,6 +293,28 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileSi
         )
 
 
+@dataclass(frozen=True)
+class SecondCourse:
+    """tests/courses/feedback: a course with three categories of its own, built with the
+    package's templates only (it has none of its own) and served on its own loopback port."""
+
+    site: Path
+    url: str
+
+
+@pytest.fixture(scope="session")
+def second_course(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SecondCourse]:
+    import shutil
+
+    project = tmp_path_factory.mktemp("second-course") / "feedback"
+    shutil.copytree(ROOT / "tests" / "courses" / "feedback", project)
+    site = project / "site"
+    site.mkdir()
+    with serve(site) as url:
+        build_site(project, site, url)
+        yield SecondCourse(site, url)
+
+
 @pytest.fixture(scope="session")
 def site_url(built_site: Path, _site_server: tuple[Path, str]) -> str:
     """The URL (with a trailing slash) of the built site, served on a free loopback port."""

@@ -17,12 +17,14 @@ import sys
 import threading
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import Result
 from project import FIXTURE_COURSE, ROOT, copy_project, differing, edit, invoke, snapshot
 
 from builder.adapters.cli import main
+from builder.model.common import ID_PATTERN
 from builder.pipeline import run_pipeline
 from builder.scaffold import KINDS
 from builder.schema import schema_text
@@ -188,19 +190,79 @@ def test_terminal_escape_sequences_in_content_are_printed_escaped(project: Path)
 # --- schema ---------------------------------------------------------------------------------
 
 
+SHIPPED_CATEGORIES = ["leading", "managing", "coaching", "training", "mentoring", "role-modeling"]
+
+
 def test_schema_prints_the_json_schema() -> None:
-    result = invoke("schema")
+    result = invoke("schema", "--content", str(ROOT / "content"))
     assert result.exit_code == 0
-    assert result.stdout == schema_text()
+    assert result.stdout == schema_text(None, SHIPPED_CATEGORIES)
     assert json.loads(result.stdout)["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+
+
+def drill_categories(schema: dict[str, Any]) -> tuple[object, object]:
+    """What a drill's schema allows as a statement's category, and in its `approaches` list."""
+    statement = schema["$defs"]["Statement"]["properties"]["approach"]
+    return statement.get("enum"), schema["properties"]["approaches"]["items"].get("enum")
+
+
+def test_schema_lists_the_course_categories_and_follows_its_course_file(project: Path) -> None:
+    """Editors complete a category id from the course's own list: change the list in
+    course.yml, and `course schema` changes with it."""
+    fixture = ["coaching", "managing", "mentoring", "role-modeling"]
+    before = json.loads(invoke("schema", "--kind", "drill").stdout)
+    assert drill_categories(before) == (fixture, fixture)
+    edit(
+        project / "content" / "course.yml",
+        "  mentoring:\n",
+        "  praise:\n    name: Praise\n    definition: Saying what went well.\n  mentoring:\n",
+    )
+    changed = ["coaching", "managing", "praise", "mentoring", "role-modeling"]
+    after = json.loads(invoke("schema", "--kind", "drill").stdout)
+    assert drill_categories(after) == (changed, changed)
+    written = project / "schema-out"
+    assert invoke("schema", "--out-dir", str(written)).exit_code == 0
+    course_schema = json.loads((written / "course.schema.json").read_text(encoding="utf-8"))
+    contrast = course_schema["properties"]["contrast"]
+    assert contrast["enum"] == [*changed, None], "an optional category also takes null"
+    assert course_schema["$defs"]["Driver"]["properties"]["lever"]["enum"] == changed
+
+
+def test_schema_without_a_course_file_takes_any_id_for_a_category(tmp_path: Path) -> None:
+    result = invoke("schema", "--kind", "drill", "--content", str(tmp_path))
+    assert result.exit_code == 0
+    schema = json.loads(result.stdout)
+    assert drill_categories(schema) == (None, None)
+    assert schema["$defs"]["Statement"]["properties"]["approach"]["pattern"] == ID_PATTERN
+
+
+def test_init_refuses_a_non_empty_folder_with_a_diagnostic_and_exit_1(tmp_path: Path) -> None:
+    (tmp_path / "course.yml").write_text("kind: course\n", encoding="utf-8")
+    result = invoke("init", str(tmp_path))
+    assert result.exit_code == 1
+    assert "error[project-exists]" in result.stderr
+    assert "hint: give `course init` a new folder" in result.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["course.yml"]
+
+
+def test_init_then_build_in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = invoke("init", str(tmp_path / "my-course"))
+    assert result.exit_code == 0, result.output
+    assert "Next: cd" in result.stdout
+    monkeypatch.chdir(tmp_path / "my-course")
+    built = invoke("build", "--strict")
+    assert built.exit_code == 0, built.output
+    assert (
+        tmp_path / "my-course" / "site" / "first-steps" / "the-late-report" / "index.html"
+    ).is_file()
 
 
 def test_schema_out_writes_the_file_and_its_folder(tmp_path: Path) -> None:
     out = tmp_path / "deep" / "content.schema.json"
-    result = invoke("schema", "--out", str(out))
+    result = invoke("schema", "--out", str(out), "--content", str(ROOT / "content"))
     assert result.exit_code == 0
     assert result.stdout == ""
-    assert out.read_text(encoding="utf-8") == schema_text()
+    assert out.read_text(encoding="utf-8") == schema_text(None, SHIPPED_CATEGORIES)
     assert f"Wrote {out}" in result.stderr
 
 
@@ -302,12 +364,13 @@ def test_help_works_on_every_command(command: list[str]) -> None:
     assert "Options:" in result.stdout
 
 
-def test_the_course_command_has_the_ten_documented_subcommands() -> None:
+def test_the_course_command_has_the_eleven_documented_subcommands() -> None:
     assert COMMANDS == [
         "build",
         "export",
         "export-markdown",
         "handouts",
+        "init",
         "live",
         "new",
         "schema",
@@ -750,6 +813,37 @@ def test_serve_reports_an_invalid_save_as_build_does_and_keeps_serving_the_last_
         edit(project / "content/01-basics/quick-check.yml", "\ntitle: ", "\ntitle: Edited ")
         output.wait_for("Reloading browsers", after=seen)
         assert b"Edited " in page(url)
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+        output.close()
+
+
+def test_a_project_started_by_init_serves_at_once_with_the_packages_templates(
+    tmp_path: Path,
+) -> None:
+    """`course init` then `course serve`: pages, theme overrides and scripts from the package."""
+    assert invoke("init", str(tmp_path / "course")).exit_code == 0
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "builder", "serve", "--dev-addr", f"127.0.0.1:{port}"]
+    server = subprocess.Popen(
+        command,
+        cwd=tmp_path / "course",
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    output = Output(server)
+    try:
+        output.wait_for("Serving on")
+        drill = page(f"http://127.0.0.1:{port}/first-steps/sort-them/")
+        assert b'data-approach-name="fact">Fact<' in drill
+        assert b"assets/drill.js" in drill
+        assert b"cqCourse" in page(f"http://127.0.0.1:{port}/assets/course.js")
     finally:
         server.terminate()
         server.wait(timeout=60)

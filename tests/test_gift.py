@@ -32,7 +32,6 @@ from test_render import check_golden
 from builder.bank import Answer, BankQuestion, ItemBank, question_bank
 from builder.gift import escape, gift_problems, gift_text, weight
 from builder.model import Drill, Module, Quiz
-from builder.model.common import Approach
 from builder.render import drill_choices, md
 from builder.validate import Content
 
@@ -73,8 +72,7 @@ def category_line(*names: str) -> str:
 
 def expected(content: Content, modules: list[Module] | None = None) -> list[Read]:
     """What the parsers must read: every quiz question and drill statement of ``modules``."""
-    names = {a.value: a.value.replace("-", " ").capitalize() for a in Approach}
-    names.update({a.value: info.name for a, info in content.course.approaches.items()})
+    names = {key: info.name for key, info in content.course.approaches.items()}
     found: list[Read] = []
     for module in modules or content.modules:
         for item in content.items_of(module):
@@ -114,7 +112,10 @@ def expected(content: Content, modules: list[Module] | None = None) -> list[Read
                             f"{item.id}/{s.id}",
                             f"<p>Which approach is this?</p>\n<blockquote>\n<p>{s.text}</p>\n"
                             "</blockquote>",
-                            [(names[a], a == s.approach.value, "") for a in drill_choices(item)],
+                            [
+                                (names[a], a == s.approach, "")
+                                for a in drill_choices(item, list(names))
+                            ],
                             text(str(md(s.rationale))),
                         )
                     )

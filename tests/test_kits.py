@@ -16,7 +16,7 @@ from markupsafe import escape
 from project import valid_content
 from pypdf import PdfReader
 
-from builder.handouts import PAPERS, approach_names, handout_documents, write_handouts
+from builder.handouts import PAPERS, handout_documents, write_handouts
 from builder.kits import CHECK_SIZE, SIGN_IN_ROWS, graded_prompts, knowledge_check, sorting
 from builder.model import Drill, Quiz, RolePlay
 from builder.render import Rendered, render
@@ -45,7 +45,7 @@ def site(course: Content) -> Rendered:
 
 @pytest.fixture(scope="module")
 def names(course: Content) -> dict[str, str]:
-    return approach_names(course)
+    return course.course.approach_names
 
 
 def documents(course: Content, paper: str = "a4") -> dict[str, str]:
@@ -97,7 +97,9 @@ def test_the_sorting_mat_has_a_column_per_approach_the_drill_offers(
 ) -> None:
     html = documents(course)[f"{FOUR_THINGS}-lookalike-drill-sorting"]
     columns = re.findall(r'<li class="cq-mat-column"><strong>([^<]*)</strong>', html)
-    assert columns == [names[a] for a in sorting(drill(course)).columns]
+    assert columns == [
+        names[a] for a in sorting(drill(course), course.course.approach_order).columns
+    ]
     assert len(columns) == 5
     assert "Leading" not in columns, "the drill offers five approaches, not leading"
 
@@ -127,7 +129,7 @@ def test_the_answer_key_gives_each_card_number_its_approach(
     html = documents(course)[f"{FOUR_THINGS}-trainer-sheets"]
     rows = re.findall(r"<tr><td>(\d+)</td><td><strong>([^<]*)</strong></td>", html)
     assert rows[: len(item.statements)] == [
-        (str(n), names[s.approach.value]) for n, s in enumerate(item.statements, start=1)
+        (str(n), names[s.approach]) for n, s in enumerate(item.statements, start=1)
     ]
 
 
@@ -192,7 +194,7 @@ def test_the_knowledge_check_asks_each_practice_quiz_then_each_drill_in_turn(
     assert check[0].answer == next(o.letter for o in check[0].options if o.correct)
     statement = drill(course).statements[0]
     assert check[4].prompt == statement.text
-    assert [o.text for o in check[4].options if o.correct] == [names[statement.approach.value]]
+    assert [o.text for o in check[4].options if o.correct] == [names[statement.approach]]
     levers = next(m for m in course.modules if m.id == "three-levers")
     assert [q.item.id for q in knowledge_check(course, levers, names)] == [
         "levers-check",

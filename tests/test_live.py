@@ -474,3 +474,18 @@ def test_the_controls_open_the_debrief_where_the_site_has_it(
             page = test_client.get(view, params={"key": room.key})
             assert f'data-dashboard="{expected}"' in page.text
             assert test_client.get(expected).status_code == 200
+
+
+def test_the_live_views_come_from_the_package_when_the_project_has_none(
+    room: Room, tmp_path: Path
+) -> None:
+    """A project made by `course init` has no templates/live/: the package's views serve."""
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "index.html").write_text("<title>site</title>", encoding="utf-8")
+    (tmp_path / "templates").mkdir()
+    app = create_app(room, tmp_path / "site", tmp_path / "templates", "http://127.0.0.1:1/live/")
+    with TestClient(app) as test_client:
+        page = test_client.get("/live/")
+        assert page.status_code == 200
+        assert "phone.js" in page.text
+        assert test_client.get("/live/static/phone.js").status_code == 200

@@ -218,12 +218,12 @@ def test_the_final_assessment_draws_per_approach_as_the_site_does(
     assert quiz.draw.per_approach is not None
     [root] = [r for p, r in assessments(course_files).items() if p.startswith(f"cq-{quiz.id}/")]
     groups = root.findall("{*}assessment/{*}section/{*}section")
-    approaches = sorted({q.approach.value for q in quiz.questions if q.approach})
+    approaches = sorted({q.approach for q in quiz.questions if q.approach})
     assert sorted(g.get("ident", "").removeprefix(f"cq-{quiz.id}-") for g in groups) == approaches
     for group in groups:
         assert group.findtext(".//{*}selection_number") == str(quiz.draw.per_approach)
         approach = group.get("ident", "").removeprefix(f"cq-{quiz.id}-")
-        wanted = [q.id for q in quiz.questions if q.approach and q.approach.value == approach]
+        wanted = [q.id for q in quiz.questions if q.approach == approach]
         got = [i.get("title", "").split("/")[-1] for i in group.findall("{*}item")]
         assert got == wanted
     meta = ET.fromstring(course_files[f"cq-{quiz.id}/assessment_meta.xml"])

@@ -23,9 +23,8 @@ from markdown_it import MarkdownIt
 from mkdocs.utils.meta import get_data
 
 from builder.diagnostics import ContentError
-from builder.model import Case
+from builder.model import Case, Course
 from builder.render import (
-    APPROACH_ORDER,
     NavEntry,
     Rendered,
     Urls,
@@ -47,6 +46,19 @@ from builder.validate import Content, validate_content
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
 TEMPLATES = ROOT / "templates" / "pages"
+TWO_CATEGORIES = Course.model_validate(
+    {
+        "kind": "course",
+        "id": "c",
+        "title": "C",
+        "description": "D.",
+        "modules": ["m"],
+        "approaches": {
+            "praise": {"name": "Praise", "definition": "P."},
+            "criticism": {"name": "Criticism", "definition": "C."},
+        },
+    }
+)
 FIXTURE_COURSE = TESTS / "fixtures" / "course" / "content"
 GOLDEN = TESTS / "golden" / "render"
 
@@ -354,15 +366,7 @@ def test_course_json_lists_modules_items_kinds_and_question_ids(rendered: Render
     assert data["schema_version"] == 1
     assert data["id"] == "tiny-course"
     assert data["title"] == "Tiny course: 5 * stars, [brackets] & " + HOSTILE
-    assert data["approaches"] == [
-        "leading",
-        "managing",
-        "coaching",
-        "training",
-        "mentoring",
-        "role-modeling",
-    ]
-    assert data["approaches"] == APPROACH_ORDER
+    assert data["approaches"] == ["coaching", "managing", "mentoring", "role-modeling"]
     (module,) = data["modules"]
     # the module states no minutes: its items' (three stated, two estimated) add up
     assert (module["id"], module["url"], module["minutes"]) == ("basics", "basics/", 14)
@@ -610,24 +614,21 @@ def test_an_undefined_name_in_a_template_is_reported_at_its_file_and_line(
     assert (Path(diagnostic.position.path).name, diagnostic.position.line) == ("page.md.j2", line)
 
 
-def test_a_course_without_approaches_or_sources_has_no_glossary_job_aid_or_sources_page(
-    tmp_path: Path,
-) -> None:
+def test_a_course_without_sources_has_no_sources_page(tmp_path: Path) -> None:
+    """Every course defines its categories (two at least), so it always has a glossary and
+    job aid; the sources page is there when the course credits sources."""
     shutil.copytree(FIXTURE_COURSE, tmp_path / "content")
     course = tmp_path / "content" / "course.yml"
     text = course.read_text(encoding="utf-8")
-    text = text[: text.index("approaches:")] + text[text.index("drivers:") :]
+    text = text[: text.index("sources:")] + text[text.index("drivers:") :]
     course.write_text(text, encoding="utf-8")
     found, diagnostics = validate_content(tmp_path / "content")
     assert diagnostics == []
     assert found is not None
     rendered = render(found, TEMPLATES)
     paths = [p.path for p in rendered.pages]
-    assert "glossary.md" not in paths
-    assert "job-aid.md" not in paths
     assert "sources.md" not in paths
-    overview = next(p.text for p in rendered.pages if p.path == "basics/index.md")
-    assert "job aid" not in overview
+    assert "glossary.md" in paths
 
 
 # --- generated front matter parses, whatever the titles hold ---------------------------------
@@ -781,7 +782,7 @@ def test_no_line_of_text_or_markdown_output_starts_a_code_fence_or_is_blank(text
     """MkDocs' Markdown reads a fence at the start of a line even inside an HTML block: a
     plain-text field would become a code block, and the HTML around it text. A blank line
     ends an HTML block for CommonMark readers of `course export-markdown`'s pages."""
-    env = make_environment(TEMPLATES)
+    env = make_environment(TEMPLATES, TWO_CATEGORIES)
     outputs = [
         env.from_string("<p>{{ text }}</p>").render(text=text),
         str(md(text)),
@@ -810,7 +811,7 @@ def test_plain_text_with_markdown_block_syntax_shows_as_written(
     """Where the templates print plain text (in HTML blocks, or through ``md_text``), a fence,
     heading, list, quote, table, ... in it makes no block: the page holds the template's tags
     only, and the text as written (``md_text`` folds its line breaks into spaces)."""
-    page = make_environment(TEMPLATES).from_string(template).render(text=text)
+    page = make_environment(TEMPLATES, TWO_CATEGORIES).from_string(template).render(text=text)
     if reader == "mkdocs":  # the extensions MkDocs always adds, and the site's
         extensions = ["toc", "tables", "fenced_code", "attr_list"]
         converted = markdown.Markdown(extensions=extensions).convert(page)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -9,8 +10,10 @@ from pathlib import Path
 import pytest
 
 from builder.diagnostics import ContentError
+from builder.layers import PACKAGE_TEMPLATES, find_template, layered
 from builder.load import load_file
-from builder.scaffold import KINDS, scaffold
+from builder.pipeline import run_pipeline
+from builder.scaffold import KINDS, init_project, scaffold
 from builder.schema import write_schemas
 from builder.validate import validate_content
 
@@ -197,3 +200,113 @@ def test_the_existing_id_is_reported_where_it_is_written(content: Path) -> None:
     assert Path(diagnostic.position.path).name == "quick-check.yml"
     assert (diagnostic.position.line, diagnostic.position.column) == (2, 5)
     assert diagnostic.hint == "choose another id"
+
+
+# --- course init ------------------------------------------------------------------------------
+
+
+def test_init_starts_a_valid_course_with_one_item_of_each_kind_and_its_schemas(
+    tmp_path: Path,
+) -> None:
+    project = tmp_path / "new-course"
+    init_project(project)
+    content, diagnostics = validate_content(project / "content")
+    assert diagnostics == [], [d.format() for d in diagnostics]
+    assert content is not None
+    assert content.course.approach_order == ["fact", "opinion"]
+    assert sorted(item.kind for item in content.items.values()) == [
+        "case",
+        "drill",
+        "page",
+        "quiz",
+        "quiz",
+        "roleplay",
+    ]
+    assert any(q.pass_mark is not None for q in content.items.values() if q.kind == "quiz")
+    for path in (project / "content").rglob("*.yml"):
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        match = re.fullmatch(r"# yaml-language-server: \$schema=(\S+)", first)
+        assert match, f"{path} has no schema line"
+        kind = load_file(path)[0].data["kind"]  # type: ignore[union-attr]
+        assert (
+            path.parent / match.group(1)
+        ).resolve() == project / "schema" / f"{kind}.schema.json"
+    drill = json.loads((project / "schema" / "drill.schema.json").read_text(encoding="utf-8"))
+    assert drill["$defs"]["Statement"]["properties"]["approach"]["enum"] == ["fact", "opinion"]
+    for name in ("mkdocs.yml", "README.md", ".gitignore", "templates/static/.gitkeep"):
+        assert (project / name).is_file(), name
+    assert not (project / "templates" / "pages").exists(), "templates stay in the package"
+
+
+def test_init_into_an_empty_folder_is_allowed(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    assert init_project(tmp_path / "empty")
+
+
+@pytest.mark.parametrize("existing", ["notes.txt", ".git/HEAD"])
+def test_init_refuses_a_folder_that_is_not_empty_and_writes_nothing(
+    tmp_path: Path, existing: str
+) -> None:
+    folder = tmp_path / "taken"
+    (folder / existing).parent.mkdir(parents=True)
+    (folder / existing).write_text("mine", encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        init_project(folder)
+    (problem,) = caught.value.diagnostics
+    assert (problem.code, problem.message, problem.position.path, problem.hint) == (
+        "project-exists",
+        f"{folder} is not an empty folder",
+        str(folder),
+        "give `course init` a new folder (it creates it), or an empty one",
+    )
+    assert sorted(p.name for p in folder.rglob("*")) == sorted(Path(existing).parts)
+
+
+# --- a project's own templates over the package's ----------------------------------------------
+
+
+def test_a_project_page_template_overrides_the_package_one_and_the_rest_come_from_the_package(
+    tmp_path: Path,
+) -> None:
+    project = tmp_path / "course"
+    init_project(project)
+    pages = project / "templates" / "pages"
+    pages.mkdir(parents=True)
+    home = (PACKAGE_TEMPLATES / "pages" / "home.md.j2").read_text(encoding="utf-8")
+    (pages / "home.md.j2").write_text(home + "\nOur own home page.\n", encoding="utf-8")
+    result = run_pipeline(project / "content", pages)
+    by_path = {page.path: page.text for page in result.rendered.pages}
+    assert "Our own home page." in by_path["index.md"]
+    assert "Our own home page." not in by_path["glossary.md"]
+    assert 'data-approach-name="fact">Fact<' in by_path["first-steps/sort-them.md"]
+
+
+def test_layers_put_the_project_folder_first_and_its_file_wins(tmp_path: Path) -> None:
+    own = tmp_path / "templates" / "print"
+    assert layered(own) == [PACKAGE_TEMPLATES / "print"], "no folder of its own: the package's"
+    own.mkdir(parents=True)
+    assert layered(own) == [own, PACKAGE_TEMPLATES / "print"]
+    assert layered(PACKAGE_TEMPLATES / "print") == [PACKAGE_TEMPLATES / "print"]
+    static = tmp_path / "templates" / "static"
+    assert find_template(static, "assets/job-aid.css") == (
+        PACKAGE_TEMPLATES / "static" / "assets" / "job-aid.css"
+    )
+    (static / "assets").mkdir(parents=True)
+    (static / "assets" / "job-aid.css").write_text("p{}", encoding="utf-8")
+    assert find_template(static, "assets/job-aid.css") == static / "assets" / "job-aid.css"
+
+
+def test_a_new_item_in_a_started_project_names_the_projects_own_categories(
+    tmp_path: Path,
+) -> None:
+    """The skeletons once named `coaching` and `managing`: in any other course, every new
+    quiz, drill, case and role play was an unknown-approach error until edited."""
+    project = tmp_path / "course"
+    init_project(project)
+    for kind in KINDS:
+        scaffold(project / "content", kind, f"new-{kind}", "first-steps")
+    content, diagnostics = validate_content(project / "content")
+    assert [d.format() for d in diagnostics if d.severity == "error"] == []
+    assert content is not None
+    drill = content.items["new-drill"]
+    assert {s.approach for s in drill.statements} == {"fact", "opinion"}  # type: ignore[union-attr]

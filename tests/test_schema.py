@@ -16,7 +16,14 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from builder.schema import KINDS, SCHEMA_BASE, all_schemas, content_schema, schema_text
+from builder.schema import (
+    KINDS,
+    SCHEMA_BASE,
+    all_schemas,
+    content_schema,
+    course_categories,
+    schema_text,
+)
 from builder.validate import find_content_files, validate_standalone
 
 TESTS = Path(__file__).resolve().parent
@@ -65,7 +72,7 @@ def checked(tmp_path_factory: pytest.TempPathFactory) -> tuple[CheckResult, Path
 def test_the_committed_schemas_are_the_generated_ones() -> None:
     folder = COMMITTED.parent
     committed = {p.name: p.read_text(encoding="utf-8") for p in folder.glob("*.schema.json")}
-    assert committed == all_schemas(), (
+    assert committed == all_schemas(course_categories(ROOT / "content")), (
         "schema/ is stale: run `course schema --out-dir schema` and commit the result"
     )
 
@@ -138,7 +145,6 @@ SHAPE_ERRORS = [
     "wrong-type-mapping",
     "wrong-type-boolean",
     "invalid-id",
-    "invalid-enum",
     "invalid-question-type",
     "invalid-range",
     "invalid-empty",

@@ -21,7 +21,6 @@ from builder.diagnostics import CODES, Diagnostic
 from builder.model import Case
 from builder.validate import (
     Content,
-    approach_counts,
     find_content_files,
     validate_content,
     validate_standalone,
@@ -212,7 +211,8 @@ COURSE_CASES = [
         (
             create(
                 "zz-course.yml",
-                "kind: course\nid: second\ntitle: Second\ndescription: Again.\nmodules: [basics]\n",
+                "kind: course\nid: second\ntitle: Second\ndescription: Again.\nmodules: [basics]\n"
+                "approaches:\n  a: {name: A, definition: A.}\n  b: {name: B, definition: B.}\n",
             ),
         ),
     ),
@@ -238,7 +238,7 @@ COURSE_CASES = [
             replace(
                 "01-basics/sort-the-sayings.yml",
                 "    approach: coaching\n    rationale: It helps",
-                "    approach: training\n    rationale: It helps",
+                "    approach: mentoring\n    rationale: It helps",
             ),
         ),
     ),
@@ -371,6 +371,36 @@ COURSE_CASES = [
 ]
 
 
+CATEGORY_CASES = [
+    CourseCase(
+        "unknown-approach",
+        (
+            replace(CASE, "approach: managing", "approach: manageing"),
+            replace("course.yml", "lever: coaching", "lever: bribery"),
+            replace(MODULE, "title:", "approaches: [coachin]\ntitle:"),
+        ),
+    ),
+    CourseCase(
+        "draw-per-category-bank-too-small",
+        (
+            create(
+                "01-basics/graded.yml",
+                (INVALID / "draw-bank-too-small.yml")
+                .read_text(encoding="utf-8")
+                .replace("approach: leading", "approach: coaching")
+                .replace("approach: training", "approach: managing"),
+            ),
+        ),
+    ),
+    CourseCase(
+        "lookalike-is-the-contrast",
+        (replace(ROLEPLAY, "lookalike: managing", "lookalike: coaching"),),
+    ),
+    CourseCase("roleplays-without-contrast", (replace("course.yml", "contrast: coaching\n", ""),)),
+]
+COURSE_CASES += CATEGORY_CASES
+
+
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of the fixture course in ``tmp_path/content``; the current directory is
@@ -436,8 +466,8 @@ def test_an_empty_folder_has_no_content(tmp_path: Path) -> None:
     [
         pytest.param(replace(CASE, "minutes: 5", "minuts: 5"), "unknown-key", id="an-item"),
         pytest.param(
-            replace("course.yml", "  managing:\n    name", "  manageing:\n    name"),
-            "invalid-value",
+            replace("course.yml", "  managing:\n    name:", "  managing:\n    nam:"),
+            "unknown-key",
             id="the-course",
         ),
     ],
@@ -527,13 +557,6 @@ def test_items_of_a_module_come_in_the_module_order(project: Path) -> None:
     assert content.module_of["fork-in-the-road"].id == "basics"
 
 
-def test_approach_counts_count_drill_statements_only(project: Path) -> None:
-    content, _ = validate(project)
-    assert content is not None
-    counts = approach_counts(content.items.values())
-    assert {a.value: n for a, n in counts.items()} == {"managing": 2, "coaching": 2}
-
-
 # --- hostile text (tests/hostile.py) ---------------------------------------------------------
 
 
@@ -617,3 +640,15 @@ def test_a_special_file_or_a_link_to_nothing_is_reported_not_read(project: Path,
         "    hint: content files are plain YAML files: replace it with one, or remove it\n"
         "1 error(s), 0 warning(s)\n"
     )
+
+
+def test_the_second_test_course_with_three_categories_of_its_own_is_valid() -> None:
+    """tests/courses/feedback (played in tests/browser/test_second_course.py)."""
+    content, diagnostics = validate_content(TESTS / "courses" / "feedback" / "content")
+    assert diagnostics == [], [d.format() for d in diagnostics]
+    assert content is not None
+    assert content.course.approach_names == {
+        "feedback": "Feedback",
+        "criticism": "Criticism",
+        "praise": "Praise",
+    }

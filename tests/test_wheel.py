@@ -104,3 +104,27 @@ def test_course_new_and_course_build_run_from_the_wheel_alone(venv: Path, tmp_pa
     (basics,) = described["modules"]
     urls = {item["id"]: item["url"] for item in basics["items"]}
     assert (tmp_path / "site" / urls["from-the-wheel"] / "index.html").is_file()
+
+
+def test_course_init_starts_a_project_that_builds_from_the_wheel_alone(
+    venv: Path, tmp_path: Path
+) -> None:
+    """`course init my-course && cd my-course && course build`: no copy of the engine's
+    templates in the project; the pages, theme overrides and scripts come from the wheel."""
+    course = venv / "bin" / "course"
+    run([course, "init", "my-course"], cwd=tmp_path)
+    project = tmp_path / "my-course"
+    assert not (project / "templates" / "pages").exists(), "the engine's templates stay in it"
+    assert not (project / "builder").exists()
+    run([course, "build", "--strict"], cwd=project)
+
+    site = project / "site"
+    described = json.loads((site / "course.json").read_text(encoding="utf-8"))
+    assert described["approaches"] == ["fact", "opinion"]
+    kinds = {item["kind"] for module in described["modules"] for item in module["items"]}
+    assert kinds == {"page", "quiz", "drill", "case", "roleplay"}
+    drill = (site / "first-steps" / "sort-them" / "index.html").read_text(encoding="utf-8")
+    assert 'data-approach-name="opinion">Opinion<' in drill
+    assert "assets/course.js" in drill, "the package's theme overrides load the learner script"
+    assert (site / "assets" / "course.js").is_file()
+    assert (site / "assets" / "drill.js").is_file()

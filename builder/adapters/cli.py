@@ -26,9 +26,9 @@ from ..model import Module
 from ..pipeline import run_pipeline
 from ..qti import qti_package
 from ..render import Urls
-from ..scaffold import KINDS, scaffold
+from ..scaffold import KINDS, init_project, scaffold
 from ..schema import KINDS as SCHEMA_KINDS
-from ..schema import schema_text, write_schemas
+from ..schema import course_categories, schema_text, write_schemas
 from ..validate import Content, find_content_files, validate_content, validate_standalone
 from ..workshop import WorkshopError, find_modules, format_plan, parse_start, plan_workshop
 from ..write import build_into, write_file, write_pages
@@ -206,19 +206,42 @@ def _under(path: str, wanted: set[Path]) -> bool:
     type=click.Path(file_okay=False, path_type=Path),
     help="Write every schema (any kind, and one per kind) into this folder.",
 )
-def schema(kind: str | None, out: Path | None, out_dir: Path | None) -> None:
-    """Print the JSON Schema of content files (generated from the model)."""
+@CONTENT
+def schema(kind: str | None, out: Path | None, out_dir: Path | None, content_dir: Path) -> None:
+    """Print the JSON Schema of content files (generated from the model).
+
+    Fields that name a category list the categories of the course file in the content folder.
+    """
+    categories = course_categories(content_dir)
     if out_dir is not None:
-        for path in write_schemas(out_dir):
+        for path in write_schemas(out_dir, categories):
             click.echo(f"wrote {display_path(str(path.resolve()))}", err=True)
         return
-    text = schema_text(kind)
+    text = schema_text(kind, categories)
     if out is None:
         click.echo(text, nl=False)
     else:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text, encoding="utf-8")
         click.echo(f"Wrote {out}", err=True)
+
+
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+def init(directory: Path) -> None:
+    """Start a new course project in DIRECTORY: a small course that builds as it is.
+
+    The templates stay in the installed package; a file of the project's own `templates/`
+    replaces the package's at the same path.
+    """
+    try:
+        written = init_project(directory)
+    except ContentError as exc:
+        fail(exc.diagnostics)
+    click.echo(f"Started a course project in {display_path(str(directory.resolve()))}/:")
+    for path in written:
+        click.echo(f"  {path.relative_to(directory).as_posix()}")
+    click.echo(f"Next: cd {directory} && course build (or course serve to preview it)")
 
 
 @main.command()

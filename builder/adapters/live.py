@@ -33,6 +33,7 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from ..layers import layered
 from ..live import MAX_MESSAGE_BYTES, MAX_NAME, Refused, Room, results_code
 
 #: A phone may send this many messages a second on average, in bursts of up to ``BURST``;
@@ -240,11 +241,12 @@ def create_app(room: Room, site_dir: Path, templates_dir: Path, join_url: str) -
     """The live server: the three views, the room's socket, the results, and the built site."""
     server = LiveServer(room)
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir / "live")),
+        # The project's own live views first, then the package's (builder/layers.py).
+        loader=jinja2.FileSystemLoader([str(f) for f in layered(templates_dir / "live")]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
     )
-    static = templates_dir / "live" / "static"
+    static = layered(templates_dir / "live" / "static", "live/static")[0]
     course_title = room.content.course.title
     dashboard = dashboard_path(site_dir)
 

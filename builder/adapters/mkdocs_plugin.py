@@ -17,6 +17,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from ..assets import minifies, minify
 from ..diagnostics import ContentError, Diagnostic, summary
+from ..layers import PACKAGE_TEMPLATES, layered
 from ..pipeline import Result, run_pipeline
 from ..render import BYTECODE_CACHE, Urls
 from . import raw_html
@@ -68,22 +69,35 @@ def _part(path: str) -> str:
     return next((part for part in OTHER_PARTS if path.startswith(part)), "")
 
 
-def own_assets(docs_dir: Path) -> dict[str, str]:
+def own_assets(docs_dir: Path | list[Path]) -> dict[str, str]:
     """The site's own scripts and stylesheets (``assets/`` of docs_dir), minified, by path.
 
+    ``docs_dir`` may be layers (builder/layers.py), the project's first: its files win.
     Read when the build starts, before MkDocs empties the site folder: a script that cannot be
     minified stops the build there, and `course serve` goes on serving the last good site.
     """
-    folder = docs_dir / "assets"
     found: dict[str, str] = {}
-    for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
-        if path.is_file() and minifies(path.name):
-            text = path.read_text(encoding="utf-8")
-            try:
-                found[path.relative_to(docs_dir).as_posix()] = minify(str(path), text)
-            except ContentError as exc:
-                raise CourseBuildError(exc.diagnostics) from None
+    for layer in reversed(docs_dir if isinstance(docs_dir, list) else [docs_dir]):
+        folder = layer / "assets"
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+            if path.is_file() and minifies(path.name):
+                text = path.read_text(encoding="utf-8")
+                try:
+                    found[path.relative_to(layer).as_posix()] = minify(str(path), text)
+                except ContentError as exc:
+                    raise CourseBuildError(exc.diagnostics) from None
     return found
+
+
+def _add_package_layers(config: Any) -> list[Path]:
+    """Give a project without its own copy the package's theme overrides and site assets
+    (builder/layers.py): the overrides go in the theme's folders right after the project's
+    own, and the static layers are returned for ``on_files``."""
+    theme = config.theme
+    package = PACKAGE_TEMPLATES / "overrides"
+    if not any(os.path.realpath(d) == os.path.realpath(package) for d in theme.dirs):
+        theme.dirs.insert(1 if theme.custom_dir else 0, str(package))
+    return layered(Path(config.docs_dir), "static")
 
 
 class CoursePlugin(BasePlugin[CourseConfig]):
@@ -98,6 +112,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.protected: dict[str, raw_html.Protected] = {}  # pages converted without HTML
         self.protecting = False
         self.assets: dict[str, str] = {}  # the site's own scripts and styles, minified
+        self.static: list[Path] = []  # docs_dir, then the package's assets (builder/layers.py)
 
     def _path(self, config: Any, value: str) -> Path:
         return Path(config.config_file_path).parent / value
@@ -131,8 +146,9 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             if self.result.warnings:
                 log.info(summary(self.result.warnings))
         config.nav = [entry.to_mkdocs() for entry in self.result.rendered.nav]
+        self.static = _add_package_layers(config)
         if self.config.minify:
-            self.assets = own_assets(Path(config.docs_dir))
+            self.assets = own_assets(self.static)
         return config
 
     def on_files(self, files: Files, /, *, config: Any) -> Files:
@@ -151,6 +167,11 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             files.append(File.generated(config, page.path, content=page.text, inclusion=inclusion))
         for path, text in self.result.rendered.data_files().items():
             files.append(File.generated(config, path, content=text))
+        for layer in self.static[1:]:  # the package's assets the project has no copy of
+            for source in sorted(layer.rglob("*")):
+                uri = source.relative_to(layer).as_posix()
+                if source.is_file() and files.get_file_from_path(uri) is None:
+                    files.append(File(uri, str(layer), config.site_dir, config.use_directory_urls))
         for path, text in self.assets.items():
             original = files.get_file_from_path(path)
             if original is not None:

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field, TypeAdapter
 
-from .common import Approach, Facilitator
+from .common import Facilitator
 from .course import Course, Module
 from .items import (
     Case,
@@ -51,7 +51,6 @@ __all__ = [
     "DOCUMENT_ADAPTER",
     "ITEM_KINDS",
     "MODELS",
-    "Approach",
     "Case",
     "Choice",
     "Conversation",

@@ -6,11 +6,9 @@ import functools
 import typing
 from collections.abc import Iterator
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from pydantic import Strict as PydanticStrict
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
@@ -68,19 +66,36 @@ MAX_MODULES = 100
 Minutes = Annotated[int, Field(ge=1, le=600, description="A duration in whole minutes.")]
 
 
-class Approach(StrEnum):
-    """The six things a sales leader does that people lump together as coaching."""
+@dataclass(frozen=True)
+class CategoryRef:
+    """Marks an id type as naming one of the course's categories (its `approaches`).
 
-    leading = "leading"
-    managing = "managing"
-    coaching = "coaching"
-    training = "training"
-    mentoring = "mentoring"
-    role_modeling = "role-modeling"
+    A file is checked on its own against its model; that each such id is one the course
+    defines is a cross-file rule (``validate.check_categories``), which finds the fields by
+    this mark, as text checks find texts by ``TextFormat``.
+    """
 
 
-# Models are strict (no `true` -> 1, no "80" -> 80), but an approach is written as text.
-ApproachName = Annotated[Approach, PydanticStrict(False)]
+CATEGORY = CategoryRef()
+#: The mark of a category id in the generated JSON Schema, replaced by the course's list.
+CATEGORY_KEYWORD = "x-category"
+#: Fewest and most categories a course may define. Two is the least a learner can tell apart;
+#: past twenty-four the confusion profile and the sorting mat stop fitting a screen or a page.
+MIN_CATEGORIES = 2
+MAX_CATEGORIES = 24
+
+ApproachId = Annotated[
+    str,
+    Field(
+        pattern=ID_PATTERN,
+        max_length=64,
+        description="The id of one of the course's categories (a key of `approaches` in the "
+        "course file), e.g. `coaching`.",
+        # `course schema` lists the course's own categories here (builder/schema.py).
+        json_schema_extra={CATEGORY_KEYWORD: True},
+    ),
+    CATEGORY,
+]
 
 
 class Strict(BaseModel):
@@ -180,3 +195,57 @@ def _find_format(candidates: list[Any]) -> TextFormat | None:
         if found is not None:
             return found
     return None
+
+
+# --- every category a model names ------------------------------------------------------------
+
+
+def category_refs(model: BaseModel, at: tuple[str | int, ...] = ()) -> Iterator[CategoryUse]:
+    """Every category id ``model`` names (``ApproachId`` values), at any depth, with where.
+
+    Locations are those of the YAML data, as for ``text_fields``.
+    """
+    for name, marked in _category_bearing(type(model)):
+        value = getattr(model, name)
+        if value is not None:
+            yield from _uses(value, marked, (*at, name))
+
+
+@dataclass(frozen=True)
+class CategoryUse:
+    """One place where the content names a category by its id."""
+
+    at: tuple[str | int, ...]
+    id: str
+
+
+def _uses(value: Any, marked: bool, at: tuple[str | int, ...]) -> Iterator[CategoryUse]:
+    if isinstance(value, str):
+        if marked:
+            yield CategoryUse(at, value)
+    elif isinstance(value, BaseModel):
+        yield from category_refs(value, at)
+    elif isinstance(value, list):
+        for index, one in enumerate(value):
+            yield from _uses(one, marked, (*at, index))
+    elif isinstance(value, dict):
+        for key, one in value.items():
+            yield from _uses(one, marked, (*at, str(key)))
+
+
+@functools.cache
+def _category_bearing(model: type[BaseModel]) -> list[tuple[str, bool]]:
+    """The fields of ``model`` that name categories or hold models that may."""
+    out = []
+    for name, info in model.model_fields.items():
+        marked = _has_mark([*info.metadata, info.annotation], CATEGORY)
+        if marked or _holds_model(info.annotation):
+            out.append((name, marked))
+    return out
+
+
+def _has_mark(candidates: list[Any], mark: object) -> bool:
+    return any(
+        candidate is mark or _has_mark(list(typing.get_args(candidate)), mark)
+        for candidate in candidates
+    )

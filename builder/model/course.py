@@ -7,9 +7,11 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from .common import (
+    MAX_CATEGORIES,
     MAX_ITEMS_PER_MODULE,
     MAX_MODULES,
-    ApproachName,
+    MIN_CATEGORIES,
+    ApproachId,
     Id,
     Markdown,
     Minutes,
@@ -20,9 +22,12 @@ from .common import (
 
 
 class ApproachInfo(Strict):
-    """How the course names and defines one approach (used by the glossary and drills)."""
+    """How the course names and defines one of its categories (shown by every page that names it).
 
-    name: Title = Field(description="The approach's display name, e.g. `Role modeling`.")
+    The glossary, drills, answer keys, the confusion profile and the dashboard all show `name`.
+    """
+
+    name: Title = Field(description="The category's display name, e.g. `Role modeling`.")
     definition: Markdown = Field(description="A one-paragraph definition in the course's words.")
     signs: list[Text] = Field(
         default_factory=list, description="Telltale signs that a conversation is this approach."
@@ -44,14 +49,14 @@ class Driver(Strict):
     meaning: Text | None = Field(
         default=None, description="What it is, in a few words: `how much they want to succeed`."
     )
-    lever: ApproachName = Field(description="The approach that moves it, e.g. `leading`.")
+    lever: ApproachId = Field(description="The approach that moves it, e.g. `leading`.")
 
 
 class TestQuestion(Strict):
     """One question of the course's ordered test for telling a look-alike from coaching."""
 
     question: Text = Field(description="The question, asked of a conversation.")
-    then: list[ApproachName] = Field(
+    then: list[ApproachId] = Field(
         min_length=1,
         description="The approach a yes points to; two when `note` says how to tell them apart.",
     )
@@ -143,9 +148,21 @@ class Course(Strict):
     modules: list[Id] = Field(
         min_length=1, max_length=MAX_MODULES, description="Module ids, in teaching order."
     )
-    approaches: dict[ApproachName, ApproachInfo] = Field(
-        default_factory=dict,
-        description="Names and definitions of the six approaches, keyed by approach id.",
+    approaches: dict[Id, ApproachInfo] = Field(
+        min_length=MIN_CATEGORIES,
+        max_length=MAX_CATEGORIES,
+        description="The categories the course teaches learners to tell apart (for this "
+        "course, its approaches), keyed by id, in the course's order: drills, quizzes, "
+        "cases, role plays and the final's draw name them by these ids, and every page, "
+        "handout and dashboard lists them in this order, by `name`. "
+        f"From {MIN_CATEGORIES} to {MAX_CATEGORIES}.",
+    )
+    contrast: ApproachId | None = Field(
+        default=None,
+        description="The category every role play's second version shows (its "
+        "`coaching_version`), against the look-alike of its first (`lookalike`), which "
+        "therefore can never be this one; e.g. `coaching`. Without it, role plays compare "
+        "any two categories.",
     )
     sources: list[Source] = Field(
         default_factory=list, description="Works the course is based on, credited on the site."
@@ -167,6 +184,19 @@ class Course(Strict):
         description="The printable job aid's plan template and follow-up plan; its other parts "
         "come from `approaches`, `lookalike_test` and `team_grid`.",
     )
+
+    # The one table of the course's categories: every page, handout, export and check reads
+    # their order and names here.
+
+    @property
+    def approach_order(self) -> list[str]:
+        """The ids of the course's categories, in the course's order."""
+        return list(self.approaches)
+
+    @property
+    def approach_names(self) -> dict[str, str]:
+        """Each category's display name, by id, in the course's order."""
+        return {key: info.name for key, info in self.approaches.items()}
 
 
 class RunSheetEntry(Strict):
@@ -220,7 +250,7 @@ class Module(Strict):
     items: list[Id] = Field(
         max_length=MAX_ITEMS_PER_MODULE, description="Ids of the module's items, in order."
     )
-    approaches: list[ApproachName] = Field(
+    approaches: list[ApproachId] = Field(
         default_factory=list,
         description="The approaches this module teaches; the final assessment suggests it to "
         "learners who confuse them.",

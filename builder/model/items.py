@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from .common import ApproachName, Facilitator, Id, Markdown, Minutes, Strict, Text, Title
+from .common import ApproachId, Facilitator, Id, Markdown, Minutes, Strict, Text, Title
 
 
 class Reflection(Strict):
@@ -50,7 +50,7 @@ class Choice(Strict):
     next: Id | None = Field(
         default=None, description="The step this choice leads to; omit to stay on the story's end."
     )
-    approach: ApproachName | None = Field(
+    approach: ApproachId | None = Field(
         default=None, description="The approach this choice really is, if it is one of the six."
     )
     best: bool = Field(default=False, description="Whether this is the choice the case teaches.")
@@ -160,7 +160,7 @@ class RolePlay(ItemBase):
     """A role play contrasting a look-alike conversation with a real coaching one."""
 
     kind: Literal["roleplay"] = Field(description="Always `roleplay`.")
-    lookalike: ApproachName = Field(description="The approach that is mistaken for coaching here.")
+    lookalike: ApproachId = Field(description="The approach that is mistaken for coaching here.")
     setting: Markdown = Field(description="The situation, read to everyone before starting.")
     roles: list[Role] = Field(min_length=2, description="The roles, with their briefs.")
     lookalike_version: Conversation = Field(
@@ -179,19 +179,19 @@ class Statement(Strict):
 
     id: Id
     text: Text = Field(description="The statement, as a manager would say or do it.")
-    approach: ApproachName = Field(description="The approach it really is.")
+    approach: ApproachId = Field(description="The approach it really is.")
     rationale: Markdown = Field(description="Why it is that approach (and not a look-alike).")
 
 
 class Drill(ItemBase):
-    """A classification drill: sort statements into the six approaches."""
+    """A classification drill: sort statements into the course's categories."""
 
     kind: Literal["drill"] = Field(description="Always `drill`.")
     instructions: Markdown | None = Field(
         default=None, description="What the learner is asked to do."
     )
     statements: list[Statement] = Field(min_length=1, description="The statements to classify.")
-    approaches: list[ApproachName] = Field(
+    approaches: list[ApproachId] = Field(
         default_factory=list,
         description="The approaches offered as answers, in this order. Without it, the "
         "approaches the statements use, in the course's order.",
@@ -216,7 +216,7 @@ class Option(Strict):
         default=None,
         description="Why this option is right or wrong, e.g. 'This is managing because...'.",
     )
-    approach: ApproachName | None = Field(
+    approach: ApproachId | None = Field(
         default=None, description="The approach this option names or describes, if any."
     )
 
@@ -229,7 +229,7 @@ class Question(Strict):
         default="single", description="`single`: one right option; `multiple`: one or more."
     )
     prompt: Markdown = Field(description="The question.")
-    approach: ApproachName | None = Field(
+    approach: ApproachId | None = Field(
         default=None, description="The approach the right answer is, for the confusion profile."
     )
     options: list[Option] = Field(min_length=2, description="The answer options.")
