@@ -512,6 +512,7 @@ def test_every_diagnostic_code_about_content_has_a_golden_example() -> None:
         "no-content",
         "template-error",
         "file-exists",
+        "project-exists",
         # tests/test_workshop.py asserts its exact line
         "workshop-does-not-fit",
         # tests/test_assets.py: a site script that is not ES5
