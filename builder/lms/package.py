@@ -22,6 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
+from xml.etree import ElementTree
 
 import jinja2
 
@@ -37,6 +39,9 @@ LAUNCH = f"{LMS_FOLDER}/launch.html"
 #: site has it, the launch page loads the stand-in with the same interface.
 CODEC = "assets/codec.js"
 CODEC_STANDIN = "codec-standin.js"
+#: Files of the built site only a web server uses; MkDocs writes the 404 page with links from
+#: the server's root ("/assets/..."), which lead nowhere inside an LMS.
+SERVER_ONLY = frozenset(["404.html", "sitemap.xml", "sitemap.xml.gz"])
 
 
 @dataclass(frozen=True)
@@ -54,16 +59,21 @@ class Format:
     schemas: str
     #: Characters of resume data every conforming LMS keeps (None: no limit to check).
     resume_limit: int | None
+    #: The namespace and spelling of the attribute that makes a resource a SCO, and the wrong
+    #: spelling (the other SCORM version's), which the schemas let through.
+    sco_attribute: tuple[str, str, str] | None = None
 
 
 FORMATS: dict[str, Format] = {
     "scorm12": Format(
         "scorm12", "SCORM 1.2", "scorm12.js", "imsmanifest12.xml.j2", "imsmanifest.xml",
         "scorm12", 4096,
+        ("http://www.adlnet.org/xsd/adlcp_rootv1p2", "scormtype", "scormType"),
     ),
     "scorm2004": Format(
         "scorm2004", "SCORM 2004 4th edition", "scorm2004.js", "imsmanifest2004.xml.j2",
         "imsmanifest.xml", "scorm2004", 64000,
+        ("http://www.adlnet.org/xsd/adlcp_v1p3", "scormType", "scormtype"),
     ),
 }  # fmt: skip
 
@@ -319,6 +329,49 @@ def lms_files(
     return added
 
 
+def manifest_problems(fmt: Format, manifest: bytes, names: set[str]) -> list[str]:
+    """What the control schemas let through but an LMS would stumble on, one line each.
+
+    ``names`` are the package's files. The schemas accept any attribute of another namespace,
+    so a 2004 manifest spelling ``adlcp:scormtype`` (1.2's) validates, and the LMS treats the
+    course as an asset that reports nothing; they do not check that files exist either.
+    """
+    root = ElementTree.fromstring(manifest)
+    problems: list[str] = []
+    resources = [e for e in root.iter() if _local(e.tag) == "resource"]
+    ids = {e.get("identifier") for e in resources}
+    for item in (e for e in root.iter() if _local(e.tag) == "item"):
+        if item.get("identifierref") not in ids:
+            problems.append(f"item {item.get('identifier')} refers to no resource")
+    for resource in resources:
+        name = resource.get("identifier")
+        if fmt.sco_attribute is not None:
+            namespace, right, wrong = fmt.sco_attribute
+            if resource.get(f"{{{namespace}}}{wrong}") is not None:
+                problems.append(
+                    f"resource {name} says adlcp:{wrong}, which is not {fmt.title}'s spelling: "
+                    f"an LMS reads it as an asset; write adlcp:{right}"
+                )
+            if resource.get(f"{{{namespace}}}{right}") != "sco":
+                problems.append(f'resource {name} is not a SCO (adlcp:{right}="sco")')
+        if resource.get("href") != LAUNCH:
+            problems.append(f"resource {name} launches {resource.get('href')}, not {LAUNCH}")
+    listed = {unquote(e.get("href", "")) for e in root.iter() if _local(e.tag) == "file"}
+    problems += [
+        f"the manifest lists {name}, which the package does not hold"
+        for name in sorted(listed - names)
+    ]
+    problems += [
+        f"the package holds {name}, which the manifest does not list"
+        for name in sorted(names - listed - {fmt.manifest_name})
+    ]
+    return problems
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
 def _identifier(course_id: str) -> str:
     """An XML ID for the course: letters, digits, ``-``, ``.``, ``_``; never a digit first."""
     safe = "".join(c if c.isascii() and (c.isalnum() or c in "-._") else "-" for c in course_id)
@@ -335,9 +388,12 @@ def write_package(
     out: Path,
 ) -> Packaged:
     """Zip the built ``site`` with the LMS's files into ``out`` (replaced whole, or not at all)."""
-    files = site_files(site)
+    files = {name: data for name, data in site_files(site).items() if name not in SERVER_ONLY}
     prompts = question_prompts(content, course_index)
     files.update(lms_files(fmt, files, course_index, prompts, templates))
+    problems = manifest_problems(fmt, files[fmt.manifest_name], set(files))
+    if problems:
+        raise PackageError("the manifest is wrong: " + "; ".join(problems))
     write_zip(files, out)
     worst, how = worst_case_resume(course_index)
     return Packaged(out, out.stat().st_size, len(files), worst, how)

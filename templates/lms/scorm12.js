@@ -2,8 +2,9 @@
  *
  * The LMS's API object (`API`) is found by the standard discovery: up the chain of parents,
  * then from the opener's. What the course reports goes into the 1.2 data model:
- *   cmi.core.lesson_status   passed / failed (final assessment against its pass mark), else
- *                            completed / incomplete (every item done or not)
+ *   cmi.core.lesson_status   passed / failed once the final assessment has a result (against
+ *                            its pass mark), before that completed / incomplete (every item
+ *                            done or not): 1.2 has one status for both
  *   cmi.core.score.*         the latest finished attempt's percentage (raw, min 0, max 100)
  *   cmi.core.session_time    HHHH:MM:SS.SS, at the end of the session
  *   cmi.suspend_data         the resume data, which SCORM 1.2 caps at 4,096 characters: longer
@@ -59,9 +60,8 @@
   }
 
   function lessonStatus(state) {
-    if (state.passed === false) return "failed";
-    if (state.completed) return state.passed ? "passed" : "completed";
-    return "incomplete";
+    if (state.passed !== null) return state.passed ? "passed" : "failed";
+    return state.completed ? "completed" : "incomplete";
   }
 
   backends.scorm12 = function (env) {
