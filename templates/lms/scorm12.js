@@ -11,6 +11,8 @@
  *                            data is not sent (an LMS would cut it) and the learner is told
  *   cmi.core.exit            suspend, so that the next launch resumes
  *   cmi.interactions.n.*     each answer of that attempt, once; objectives.0.id is the approach
+ *   cmi.core.lesson_location "cq-reported:" and the time of the attempt last reported: 1.2's
+ *                            interactions cannot be read back, and a relaunch would send them again
  * 1.2's choice responses are single characters: an option is written as its letter in the
  * question's written order (a, b, c...).
  */
@@ -19,6 +21,7 @@
 
   var LIMIT = 4096;
   var LETTERS = "abcdefghijklmnopqrstuvwxyz";
+  var MARK = "cq-reported:";
   var backends = (window.cqLmsBackends = window.cqLmsBackends || {});
 
   /* The nearest `API` up the chain of parents of `win` (ADL's discovery: at most 500 steps). */
@@ -69,6 +72,7 @@
     var done = false;
     var sent = {};
     var next = 0; /* the index of the next interaction */
+    var reported = ""; /* the time of the attempt whose answers the LMS has (lesson_location) */
     var letters = {}; /* question id -> option id -> letter */
 
     env.course.modules.forEach(function (module) {
@@ -111,7 +115,7 @@
       }
       state.interactions.forEach(function (item) {
         var key = item.id + "@" + item.timestamp;
-        if (sent[key]) return;
+        if (sent[key] || item.timestamp === reported) return;
         var at = "cmi.interactions." + next + ".";
         set(at + "id", item.id, failures);
         set(at + "type", "choice", failures);
@@ -123,6 +127,11 @@
         sent[key] = true;
         next++;
       });
+      var last = state.interactions.length ? state.interactions[0].timestamp : "";
+      if (last && last !== reported) {
+        set("cmi.core.lesson_location", MARK + last, failures);
+        reported = last;
+      }
       if (String(api.LMSCommit("")) !== "true") failures.push(problem("LMSCommit"));
       if (refused) return Promise.reject(new Error(refused));
       if (failures.length) {
@@ -142,6 +151,8 @@
           return Promise.resolve({ connected: false, resume: null, learner: null, message: message });
         }
         next = Number(api.LMSGetValue("cmi.interactions._count")) || 0;
+        var location = String(api.LMSGetValue("cmi.core.lesson_location") || "");
+        if (location.indexOf(MARK) === 0) reported = location.slice(MARK.length);
         var status = api.LMSGetValue("cmi.core.lesson_status");
         if (!status || status === "not attempted") api.LMSSetValue("cmi.core.lesson_status", "incomplete");
         api.LMSSetValue("cmi.core.exit", "suspend");
