@@ -295,13 +295,14 @@ def test_help_works_on_every_command(command: list[str]) -> None:
     assert "Options:" in result.stdout
 
 
-def test_the_course_command_has_the_nine_documented_subcommands() -> None:
+def test_the_course_command_has_the_ten_documented_subcommands() -> None:
     assert COMMANDS == [
         "build",
         "export-markdown",
         "handouts",
         "live",
         "new",
+        "package",
         "schema",
         "serve",
         "validate",

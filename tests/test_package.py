@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from lms_packages import build_package, small_project
 from lxml import etree
-from project import ROOT, copy_project, edit
+from project import ROOT, copy_project, edit, invoke
 
 from builder.diagnostics import Position
 from builder.lms.package import (
@@ -302,3 +302,9 @@ def test_the_standin_estimate_grows_with_the_course() -> None:
     smaller = json.loads(json.dumps(course))
     smaller["modules"] = smaller["modules"][:1]
     assert 0 < standin_worst_case_length(smaller) < standin_worst_case_length(course)
+
+
+def test_an_unknown_format_is_a_usage_error() -> None:
+    result = invoke("package", "--format", "cmi4", "--out", "course.zip")
+    assert result.exit_code == 2
+    assert "'cmi4' is not one of 'scorm12', 'scorm2004'" in result.stderr
