@@ -261,6 +261,18 @@ def test_a_link_out_of_the_static_folder_is_refused(tmp_path: Path) -> None:
     assert not (tmp_path / "out.zip").exists()
 
 
+def test_a_link_out_of_the_theme_overrides_is_refused(tmp_path: Path) -> None:
+    """MkDocs copies the overrides' files that are not templates into the site too."""
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"not for the package")
+    project = copy_project(tmp_path / "project")
+    (project / "templates" / "overrides" / "logo.png").symlink_to(secret)
+    result = build_package(project, "scorm2004", tmp_path / "out.zip")
+    assert result.returncode == 1
+    assert "templates/overrides/logo.png:1:1: error[link-outside]" in result.stderr
+    assert not (tmp_path / "out.zip").exists()
+
+
 def test_a_link_out_of_the_content_folder_is_refused(tmp_path: Path) -> None:
     secret = tmp_path / "secret.yml"
     secret.write_text("kind: page\n", encoding="utf-8")

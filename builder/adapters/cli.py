@@ -463,8 +463,10 @@ def package(format_name: str, out: Path, strict: bool, config_file: Path) -> Non
     features = config.theme["features"]
     config.theme["features"] = [f for f in features if f != "navigation.instant"]
     plugin = typing.cast(CoursePlugin, config.plugins["course"])
-    docs_dir = Path(config.docs_dir)
-    problems = static_links(docs_dir)
+    # The folders MkDocs copies files from: the static folder and the theme's overrides.
+    overrides = config.theme.custom_dir
+    copied = [Path(config.docs_dir), *([Path(overrides)] if overrides else [])]
+    problems = static_links(*copied)
     if problems:
         fail(problems)
     click.echo("Checking and rendering the content...", err=True)

@@ -93,31 +93,33 @@ class Packaged:
 # --- before the build -----------------------------------------------------------------------
 
 
-def static_links(docs_dir: Path) -> list[Diagnostic]:
-    """Links in the site's static folder that point outside it, as errors.
+def static_links(*folders: Path) -> list[Diagnostic]:
+    """Links in the folders MkDocs copies from (the static folder, the theme's overrides) that
+    point outside them, as errors.
 
     MkDocs copies what a link points to, so a link to a private file would put that file in
     the package; the content folder has the same rule (``link-outside``).
     """
-    base = os.path.realpath(docs_dir)
     problems = []
-    for folder, folders, names in os.walk(docs_dir):
-        folders.sort()
-        for name in sorted([*folders, *names]):
-            path = Path(folder) / name
-            if not path.is_symlink():
-                continue
-            target = os.path.realpath(path)
-            if os.path.commonpath([base, target]) != base:
-                problems.append(
-                    Diagnostic(
-                        "link-outside",
-                        f"this is a link to {target}, outside the site's static folder: a "
-                        "package would carry what it points to",
-                        Position(str(path)),
-                        "copy the file into the static folder, or remove the link",
+    for root in folders:
+        base = os.path.realpath(root)
+        for folder, folders_in, names in os.walk(root):
+            folders_in.sort()
+            for name in sorted([*folders_in, *names]):
+                path = Path(folder) / name
+                if not path.is_symlink():
+                    continue
+                target = os.path.realpath(path)
+                if os.path.commonpath([base, target]) != base:
+                    problems.append(
+                        Diagnostic(
+                            "link-outside",
+                            f"this is a link to {target}, outside {root}: a package would "
+                            "carry what it points to",
+                            Position(str(path)),
+                            f"copy the file into {root}, or remove the link",
+                        )
                     )
-                )
     return problems
 
 
