@@ -28,7 +28,8 @@ pytestmark = pytest.mark.browser
 SCORM_AGAIN = ROOT / ".ci" / "node_modules" / "scorm-again" / "dist"
 
 #: The LMS: scorm-again's API for the format, loaded with what the LMS kept of an earlier
-#: session (the page's hash), every SetValue logged, the launch page in a frame.
+#: session (``window.lmsKept``), the calls that open and close a session logged, the launch
+#: page in a frame.
 HARNESS = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Test LMS</title>
 <script src="scorm-again.js"></script>
@@ -36,7 +37,7 @@ HARNESS = """<!doctype html>
   var FORMAT = "%(format)s";
   var settings = { autocommit: false, logLevel: 5 };
   var api = FORMAT === "scorm12" ? new Scorm12API(settings) : new Scorm2004API(settings);
-  var kept = location.hash ? JSON.parse(decodeURIComponent(location.hash.slice(1))) : null;
+  var kept = window.lmsKept || null;
   if (kept) api.loadFromFlattenedJSON(kept);
   window.lmsCalls = [];
   ["Initialize", "Terminate", "LMSInitialize", "LMSFinish"].forEach(function (name) {
@@ -101,15 +102,17 @@ KEPT = {
 }
 
 #: Data set-up, not a learner's clicks: every item of the course counted as done.
-EVERYTHING_DONE = """course => cqCourse.update(p => course.modules.forEach(
-    m => m.items.forEach(it => {
+EVERYTHING_DONE = """course => {
+    cqCourse.update(p => course.modules.forEach(m => m.items.forEach(it => {
         p.visited[it.id] = "done";
         it.questions.forEach(q => {
             if (q.type !== "decision" && !p.answers[q.id]) {
                 p.answers[q.id] = { chosen: [q.options ? q.options[0] : "leading"], correct: true };
             }
         });
-    })))"""
+    })));
+    cqLms.changed();  // what course.js in the course's frame does after each save
+}"""
 
 
 def frames(page: Page) -> tuple[Frame, Frame]:
@@ -256,7 +259,8 @@ def test_a_learner_passes_and_the_lms_gets_status_score_interactions_and_resume(
     kept["cmi.core.entry" if fmt == "scorm12" else "cmi.entry"] = "resume"
     context = new_context()
     again = context.new_page()
-    again.goto(served.url + "test-lms.html#" + json.dumps(kept))
+    again.add_init_script(f"window.lmsKept = {json.dumps(kept)};")
+    again.goto(served.url + "test-lms.html")
     launch, course_frame = frames(again)
     progress = course_frame.evaluate("cqCourse.load()")
     history = progress["attempts"][quiz["id"]]["history"]
@@ -324,3 +328,14 @@ def test_without_an_lms_the_course_runs_and_says_progress_is_local_only(
     answer(course_frame, check["questions"][0])
     progress = course_frame.evaluate("cqCourse.load()")
     assert check["questions"][0]["id"] in progress["answers"]
+
+
+def test_the_site_search_works_inside_the_package(served: Served, page: Page) -> None:
+    """The LMS serves the package over HTTP: Material's search worker loads its index."""
+    page.goto(served.url + "test-lms.html")
+    _launch, course_frame = frames(page)
+    course_frame.locator("input.md-search__input").fill("coaching")
+    course_frame.locator(".md-search-result__item").first.wait_for()
+    link = course_frame.locator(".md-search-result__item a").first.get_attribute("href")
+    assert link is not None
+    assert not link.startswith("/")
