@@ -296,11 +296,17 @@ def test_a_link_in_the_built_site_is_never_followed(tmp_path: Path) -> None:
 def test_a_course_whose_resume_data_cannot_fit_is_refused_at_its_course_file() -> None:
     course = json.loads((ROOT / "tests" / "fixtures" / "lms-course.json").read_text("utf-8"))
     tight = Format("tight", "Tight", "scorm12.js", "imsmanifest12.xml.j2", "m.xml", "", 10)
-    problems, worst, _how = resume_problems(tight, course, Path("content/course.yml"))
+    problems, worst, how = resume_problems(tight, course, Path("content/course.yml"))
     assert [(p.code, p.position) for p in problems] == [
         ("resume-too-large", Position("content/course.yml"))
     ]
-    assert f"{worst:,} characters" in problems[0].message
+    assert problems[0].format() == (
+        f"content/course.yml:1:1: error[resume-too-large]: a learner's progress in this course "
+        f"can take {worst:,} characters of resume data ({how}); Tight "
+        "keeps 10, and an LMS cuts the rest, which sends the learner back to the start\n"
+        "    hint: package it as scorm2004 (64,000 characters), or make the course smaller "
+        "(fewer questions in the graded banks)"
+    )
     roomy = Format(
         "roomy", "A roomy format", "scorm12.js", "imsmanifest12.xml.j2", "m.xml", "", None
     )
