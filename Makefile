@@ -7,6 +7,7 @@
 #   make serve      preview the site with live reload
 #   make handouts   print the trainer handouts (guides, role-play cards) as PDFs into handouts/
 #   make exports    the question banks for an LMS: exports/course.gift (Moodle), exports/course-qti.zip (Canvas)
+#   make package    the course as SCORM 2004 and SCORM 1.2 packages for an LMS, into dist/
 #   make bench      run the benchmarks
 #   make bench-assessment  how the built assessment resists guessing (Chromium)
 #   make bench-live  200 simulated phones vote at once in `course live` (127.0.0.1 only)
@@ -52,7 +53,7 @@ else
 fi
 endef
 
-.PHONY: help venv install install-test site serve handouts exports bench bench-assessment bench-live system-deps \
+.PHONY: help venv install install-test site serve handouts exports package bench bench-assessment bench-live system-deps \
 	chromium-policy node-tools unit test ruff format mypy lint-js pytest pytest-unit originality \
 	clean distclean
 
@@ -80,6 +81,17 @@ site: install
 serve: install
 	@echo "==> $(BIN)/course serve"
 	$(BIN)/course serve
+
+# One zip per format (docs/lms.md). Both are tried; make fails if either is refused (SCORM 1.2
+# refuses a course whose resume data cannot fit in 4,096 characters).
+PACKAGE_FORMATS := scorm2004 scorm12
+package: install
+	@status=0
+	for format in $(PACKAGE_FORMATS); do
+		echo "==> $(BIN)/course package --format $$format --out dist/course-$$format.zip"
+		$(BIN)/course package --format $$format --out dist/course-$$format.zip || status=1
+	done
+	exit $$status
 
 # PDFs are printed by Debian's Chromium, which `system-deps` installs when it is missing.
 handouts: install system-deps chromium-policy
@@ -188,8 +200,8 @@ mypy: install-test
 
 # The site's own scripts are ES5 for browsers (.ci/eslint.config.mjs says why).
 lint-js: node-tools
-	@echo "==> eslint templates/static/assets"
-	$(ESLINT) --config .ci/eslint.config.mjs --max-warnings 0 templates/static/assets
+	@echo "==> eslint templates/static/assets templates/lms"
+	$(ESLINT) --config .ci/eslint.config.mjs --max-warnings 0 templates/static/assets templates/lms
 
 # $(call pytest,ARGS): the tests run in a network namespace with only a loopback interface
 # when the machine allows one (and has iproute2), so nothing in them can reach the network
@@ -231,7 +243,7 @@ coverage: install-test
 
 clean:
 	@echo "==> removing site/, test output and caches"
-	rm -rf site test-results .pytest_cache .mypy_cache .ruff_cache .coverage *.egg-info
+	rm -rf site dist test-results .pytest_cache .mypy_cache .ruff_cache .coverage *.egg-info
 	find . -name __pycache__ -type d -not -path './$(VENV)/*' -prune -exec rm -rf {} +
 
 distclean: clean

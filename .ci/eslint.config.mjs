@@ -1,4 +1,5 @@
-// ESLint for the site's own scripts, templates/static/assets/*.js: `make lint-js`, which runs it
+// ESLint for the site's own scripts, templates/static/assets/*.js, and the LMS package's,
+// templates/lms/*.js: `make lint-js`, which runs it
 // from the project folder (the `files` pattern is relative to it).
 //
 // They are ES5 browser scripts: builder/assets.py minifies them with an ES5 parser, so the
@@ -13,7 +14,7 @@ import globals from "globals";
 
 export default [
   {
-    files: ["templates/static/assets/**/*.js"],
+    files: ["templates/static/assets/**/*.js", "templates/lms/*.js"],
     languageOptions: {
       ecmaVersion: 5,
       sourceType: "script",

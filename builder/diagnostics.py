@@ -106,6 +106,10 @@ CODES: dict[str, str] = {
     "no-content": "The content folder does not exist or holds no YAML files.",
     "template-error": "A template failed to render.",
     "asset-syntax": "A script of the site's own assets is not valid ES5, so it cannot be minified.",
+    # packages for an LMS (`course package`)
+    "resume-too-large": "A fully completed course would need more resume data than the package "
+    "format keeps (SCORM 1.2: 4,096 characters); an LMS would cut it and send the learner back "
+    "to the start.",
     "file-exists": "A file that would be written already exists.",
     "workshop-does-not-fit": "The slot cannot hold the workshop's opening and close and one "
     "activity of the chosen modules.",

@@ -6,6 +6,7 @@ whole until the new one is complete.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -86,4 +87,36 @@ def write_file(target: Path, data: bytes) -> None:
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+#: Every entry of a zip written here is dated 1980-01-01, the earliest date a zip can hold,
+#: so the same files always give the same bytes.
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+def write_zip(files: dict[str, bytes], target: Path) -> None:
+    """Write ``files`` (by path inside the zip) as a zip at ``target``, atomically.
+
+    Deterministic: entries sorted by path, fixed dates and permissions, one compression level.
+    """
+    import zipfile
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}-", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream, zipfile.ZipFile(stream, "w") as archive:
+            for name in sorted(files):
+                entry = zipfile.ZipInfo(name, ZIP_DATE)
+                entry.compress_type = zipfile.ZIP_DEFLATED
+                entry.external_attr = 0o100644 << 16
+                entry.create_system = 3  # Unix, so the permissions above are read as such
+                archive.writestr(entry, files[name], compresslevel=9)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
         raise

@@ -364,7 +364,7 @@ def test_help_works_on_every_command(command: list[str]) -> None:
     assert "Options:" in result.stdout
 
 
-def test_the_course_command_has_the_eleven_documented_subcommands() -> None:
+def test_the_course_command_has_the_twelve_documented_subcommands() -> None:
     assert COMMANDS == [
         "build",
         "export",
@@ -373,6 +373,7 @@ def test_the_course_command_has_the_eleven_documented_subcommands() -> None:
         "init",
         "live",
         "new",
+        "package",
         "schema",
         "serve",
         "validate",

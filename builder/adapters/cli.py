@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sys
@@ -22,6 +23,8 @@ from ..diagnostics import (
 )
 from ..gift import count_categories, gift_problems, gift_text
 from ..handouts import PAPERS, HandoutError, Written, write_handouts, write_workshop
+from ..layers import PACKAGE_TEMPLATES
+from ..lms.package import FORMATS
 from ..model import Module
 from ..pipeline import run_pipeline
 from ..qti import qti_package
@@ -548,6 +551,89 @@ def _site_urls(config_file: Path) -> Urls:
         return Urls(load_config(str(config_file)).use_directory_urls)
     except MkDocsException as exc:
         raise click.BadParameter(str(exc), param_hint="--config") from None
+
+
+# --- packages for an LMS: `course package` (builder/lms/package.py) -------------------------
+
+
+@main.command()
+@click.option(
+    "--format",
+    "format_name",
+    type=click.Choice(list(FORMATS)),
+    required=True,
+    help="The kind of package: SCORM 1.2 or SCORM 2004 (4th edition).",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The zip to write (replaced whole).",
+)
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@CONFIG
+def package(format_name: str, out: Path, strict: bool, config_file: Path) -> None:
+    """Package the course for an LMS: one zip with a launch page, manifest and the site."""
+    import tempfile
+
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    from ..lms.package import PackageError, resume_problems, static_links, write_package
+    from .mkdocs_plugin import CoursePlugin
+
+    if not config_file.is_file():
+        raise click.UsageError(
+            f"no MkDocs configuration at {config_file}; run from the project folder"
+        )
+    fmt = FORMATS[format_name]
+    _quiet_mkdocs()
+    config = load_config(str(config_file), strict=strict)
+    # The form a zip needs: pages as files (no server turns a folder into its index.html), no
+    # instant navigation (it needs the site's own address) and no address of the site at all.
+    config.use_directory_urls = False
+    config.site_url = None
+    features = config.theme["features"]
+    config.theme["features"] = [f for f in features if f != "navigation.instant"]
+    plugin = typing.cast(CoursePlugin, config.plugins["course"])
+    # The folders MkDocs copies files from: the static folder and the theme's overrides.
+    overrides = config.theme.custom_dir
+    copied = [Path(config.docs_dir), *([Path(overrides)] if overrides else [])]
+    problems = static_links(*copied)
+    if problems:
+        fail(problems)
+    click.echo("Checking and rendering the content...", err=True)
+    try:
+        result = plugin.run(config, strict=strict or plugin.config.strict)
+    except ContentError as exc:
+        fail(exc.diagnostics)
+    report(result.warnings)
+    course_index = json.loads(result.rendered.course_json)
+    content = result.content
+    course_file = Path(plugin.config.content_dir)
+    if not course_file.is_absolute():
+        course_file = Path(config.config_file_path).parent / course_file
+    problems, worst, how = resume_problems(fmt, course_index, course_file / "course.yml")
+    if problems:
+        fail(problems)
+    del result
+    with tempfile.TemporaryDirectory(prefix="course-package-") as temporary:
+        site = Path(temporary) / "site"
+        click.echo(f"Building the site for a {fmt.title} package...", err=True)
+        config.site_dir = str(site)
+        try:
+            mkdocs_build(config)
+            packaged = write_package(
+                fmt, site, content, course_index, PACKAGE_TEMPLATES / "lms", out
+            )
+        except (MkDocsException, PackageError) as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+    click.echo(
+        f"Packaged {fmt.title}: {display_path(str(out.resolve()))} ({packaged.size:,} bytes, "
+        f"{packaged.files} files; resume data at most {worst:,} characters, {how})"
+    )
 
 
 # --- the live room: `course live` (builder/live.py, builder/adapters/live.py) ----------------

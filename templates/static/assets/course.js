@@ -159,9 +159,20 @@
   function save(progress) {
     try {
       localStorage.setItem(KEY, JSON.stringify(progress));
-      return true;
     } catch (error) {
       return false;
+    }
+    tellLms();
+    return true;
+  }
+
+  /* In an LMS package the course runs in a frame of the launch page (lms/launch.js), which
+     reports progress to the LMS: tell it of each change. Anywhere else nothing happens. */
+  function tellLms() {
+    try {
+      if (window.parent !== window && window.parent.cqLms) window.parent.cqLms.changed();
+    } catch (error) {
+      /* a parent of another origin is not a launch page */
     }
   }
 

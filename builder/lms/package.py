@@ -1,0 +1,407 @@
+"""LMS packages: the built site, a launch page that owns the LMS session, a manifest; one zip.
+
+``course package`` (the adapter) builds the site with MkDocs into a temporary folder in the form
+a zip needs (page URLs as files, no instant navigation). This module checks what must hold
+before that build (no link out of the static folder, resume data that fits the format), then
+adds the LMS's files to the built site and writes the zip: entries sorted, fixed timestamps,
+so the same course gives the same bytes.
+
+A format is a row of ``FORMATS``: its backend script, its manifest template and the control
+schemas the specification asks the package to carry. Adding one (cmi5) is adding a row.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import importlib
+import json
+import os
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+from xml.etree import ElementTree
+
+import jinja2
+
+from ..diagnostics import ContentError, Diagnostic, Position
+from ..render import md
+from ..validate import Content
+from ..write import write_zip
+
+#: Where the launch page and its scripts go in the package (``lms/launch.html``).
+LMS_FOLDER = "lms"
+LAUNCH = f"{LMS_FOLDER}/launch.html"
+#: The codec of the progress record (the codec branch's ``assets/codec.js``); until a built
+#: site has it, the launch page loads the stand-in with the same interface.
+CODEC = "assets/codec.js"
+CODEC_STANDIN = "codec-standin.js"
+#: Files of the built site only a web server uses; MkDocs writes the 404 page with links from
+#: the server's root ("/assets/..."), which lead nowhere inside an LMS.
+SERVER_ONLY = frozenset(["404.html", "sitemap.xml", "sitemap.xml.gz"])
+
+
+@dataclass(frozen=True)
+class Format:
+    """One kind of package: what the launch page talks to and what describes the package."""
+
+    name: str
+    title: str
+    #: The backend script in ``templates/lms/`` (``window.cqLmsBackends[name]``).
+    backend: str
+    #: The manifest template in ``templates/lms/`` and the name it is written as.
+    manifest: str
+    manifest_name: str
+    #: The folder of ``templates/lms/schemas/`` whose files go to the package's root.
+    schemas: str
+    #: Characters of resume data every conforming LMS keeps (None: no limit to check).
+    resume_limit: int | None
+    #: The namespace and spelling of the attribute that makes a resource a SCO, and the wrong
+    #: spelling (the other SCORM version's), which the schemas let through.
+    sco_attribute: tuple[str, str, str] | None = None
+
+
+FORMATS: dict[str, Format] = {
+    "scorm12": Format(
+        "scorm12", "SCORM 1.2", "scorm12.js", "imsmanifest12.xml.j2", "imsmanifest.xml",
+        "scorm12", 4096,
+        ("http://www.adlnet.org/xsd/adlcp_rootv1p2", "scormtype", "scormType"),
+    ),
+    "scorm2004": Format(
+        "scorm2004", "SCORM 2004 4th edition", "scorm2004.js", "imsmanifest2004.xml.j2",
+        "imsmanifest.xml", "scorm2004", 64000,
+        ("http://www.adlnet.org/xsd/adlcp_v1p3", "scormType", "scormtype"),
+    ),
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Packaged:
+    """What ``write_package`` wrote: the zip, its size and its entries."""
+
+    path: Path
+    size: int
+    files: int
+    #: The longest resume data a fully completed course can need, and how it was worked out.
+    worst_resume: int
+    resume_estimate: str
+
+
+# --- before the build -----------------------------------------------------------------------
+
+
+def static_links(*folders: Path) -> list[Diagnostic]:
+    """Links in the folders MkDocs copies from (the static folder, the theme's overrides) that
+    point outside them, as errors.
+
+    MkDocs copies what a link points to, so a link to a private file would put that file in
+    the package; the content folder has the same rule (``link-outside``).
+    """
+    problems = []
+    for root in folders:
+        base = os.path.realpath(root)
+        for folder, folders_in, names in os.walk(root):
+            folders_in.sort()
+            for name in sorted([*folders_in, *names]):
+                path = Path(folder) / name
+                if not path.is_symlink():
+                    continue
+                target = os.path.realpath(path)
+                if os.path.commonpath([base, target]) != base:
+                    problems.append(
+                        Diagnostic(
+                            "link-outside",
+                            f"this is a link to {target}, outside {root}: a package would "
+                            "carry what it points to",
+                            Position(str(path)),
+                            f"copy the file into {root}, or remove the link",
+                        )
+                    )
+    return problems
+
+
+def final_assessment(course_index: dict[str, Any]) -> dict[str, Any] | None:
+    """The course's final assessment: its last graded quiz (course.json's order), if any."""
+    graded = [
+        item
+        for module in course_index["modules"]
+        for item in module["items"]
+        if item.get("pass_mark") is not None
+    ]
+    return graded[-1] if graded else None
+
+
+def worst_case_resume(course_index: dict[str, Any]) -> tuple[int, str]:
+    """Characters of the longest resume data of this course, and how that was worked out.
+
+    The progress codec's own bound (``builder.lms.codec.worst_case_length``) when it is
+    installed; else the estimate of the stand-in codec (``standin_worst_case_length``).
+    """
+    try:
+        codec = importlib.import_module("builder.lms.codec")
+    except ModuleNotFoundError:
+        return standin_worst_case_length(course_index), "estimate of the stand-in codec"
+    bound: Callable[[dict[str, Any]], int] = codec.worst_case_length
+    return bound(course_index), "bound of builder.lms.codec"
+
+
+#: Finished attempts of the final assessment the stand-in's estimate allows for.
+STANDIN_ATTEMPTS = 3
+
+
+def standin_worst_case_length(course_index: dict[str, Any]) -> int:
+    """The stand-in codec's output (templates/lms/codec-standin.js) for a completed course.
+
+    The stand-in writes the progress record (without notes) as JSON, compressed with raw
+    DEFLATE and in base64; this builds a record with every item done, every option of every
+    question chosen and three finished attempts of each graded quiz, and measures its
+    encoding, plus a tenth for the browser's compressor. An estimate, not a bound: the real
+    codec replaces it (``worst_case_resume``).
+    """
+    progress: dict[str, Any] = {
+        "version": 1,
+        "seed": "f" * 16,
+        "last": max((item["url"] for _, item in _items(course_index)), key=len, default=None),
+        "answers": {},
+        "cases": {},
+        "endings": {},
+        "visited": {},
+        "attempts": {},
+    }
+    approaches = course_index["approaches"]
+    for _module, item in _items(course_index):
+        progress["visited"][item["id"]] = "done"
+        questions = item["questions"]
+        steps = [q for q in questions if q["type"] == "decision"]
+        if steps:
+            path = [[q["id"].split("/")[-1], q["options"][0], "step-after", True] for q in steps]
+            progress["cases"][item["id"]] = path
+            progress["endings"][item["id"]] = ["ending-" + str(n) for n in range(3)]
+        for q in questions:
+            if q["type"] == "decision":
+                continue
+            chosen = q.get("options") or [max(approaches, key=len)]
+            answer = {"chosen": chosen, "correct": True, "first": True}
+            if q.get("approach"):
+                answer["approach"] = q["approach"]
+            progress["answers"][q["id"]] = answer
+        if item.get("pass_mark") is not None:
+            ids = [q["id"] for q in questions]
+            history = [
+                {
+                    "n": n,
+                    "right": len(ids),
+                    "total": len(ids),
+                    "percent": 100,
+                    "passed": True,
+                    "date": "2026-12-31T23:59:59.999Z",
+                }
+                for n in range(1, STANDIN_ATTEMPTS + 1)
+            ]
+            seen = dict.fromkeys(ids, STANDIN_ATTEMPTS)
+            progress["attempts"][item["id"]] = {
+                "n": STANDIN_ATTEMPTS,
+                "drawn": ids,
+                "seen": seen,
+                "history": history,
+            }
+    text = json.dumps(progress, separators=(",", ":")).encode()
+    packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+    packed = packer.compress(text) + packer.flush()
+    encoded = len("S1.") + len(base64.b64encode(packed))
+    return encoded + encoded // 10
+
+
+def _items(course_index: dict[str, Any]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    return [(module, item) for module in course_index["modules"] for item in module["items"]]
+
+
+def resume_problems(
+    fmt: Format, course_index: dict[str, Any], course_file: Path
+) -> tuple[list[Diagnostic], int, str]:
+    """An error when a fully completed course would not fit the format's resume data."""
+    worst, how = worst_case_resume(course_index)
+    if fmt.resume_limit is None or worst <= fmt.resume_limit:
+        return [], worst, how
+    problem = Diagnostic(
+        "resume-too-large",
+        f"a learner's progress in this course can take {worst:,} characters of resume data "
+        f"({how}); {fmt.title} keeps {fmt.resume_limit:,}, and an LMS cuts the rest, which "
+        "sends the learner back to the start",
+        Position(str(course_file)),
+        "package it as scorm2004 (64,000 characters), or make the course smaller (fewer "
+        "questions in the graded banks)",
+    )
+    return [problem], worst, how
+
+
+# --- after the build ------------------------------------------------------------------------
+
+
+class PackageError(Exception):
+    """The built site holds something a package must not carry (a bug of the build)."""
+
+
+def site_files(site: Path) -> dict[str, bytes]:
+    """Every file of the built site, by its path in the package; nothing outside it.
+
+    A link in the built site (MkDocs copies files, so there should be none) is refused rather
+    than followed: the package holds the site's own bytes only.
+    """
+    found: dict[str, bytes] = {}
+    for folder, folders, names in os.walk(site):
+        for name in [*folders, *names]:
+            path = Path(folder) / name
+            if path.is_symlink():
+                raise PackageError(f"the built site has a link, {path}: a package holds no links")
+        for name in names:
+            path = Path(folder) / name
+            found[path.relative_to(site).as_posix()] = path.read_bytes()
+    return found
+
+
+def question_prompts(content: Content, course_index: dict[str, Any]) -> dict[str, str]:
+    """The final assessment's questions as plain text, by id: what an LMS shows as their
+    description (``lms/questions.json``)."""
+    final = final_assessment(course_index)
+    if final is None:
+        return {}
+    quiz = content.items[final["id"]]
+    return {
+        f"{quiz.id}/{q.id}": " ".join(md(q.prompt).striptags().split())
+        for q in getattr(quiz, "questions", [])
+    }
+
+
+def _environment(templates: Path) -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def lms_files(
+    fmt: Format,
+    site: dict[str, bytes],
+    course_index: dict[str, Any],
+    prompts: dict[str, str],
+    templates: Path,
+) -> dict[str, bytes]:
+    """The files a package adds to the built site: launch page, scripts, manifest, schemas.
+
+    ``templates`` is the ``templates/lms`` folder; ``site`` the built site's files (the
+    manifest lists every file of the package).
+    """
+    env = _environment(templates)
+    codec = f"../{CODEC}" if CODEC in site else CODEC_STANDIN
+    added: dict[str, bytes] = {
+        LAUNCH: env.get_template("launch.html.j2")
+        .render(title=course_index["title"], format=fmt.name, backend=fmt.backend, codec=codec)
+        .encode(),
+        f"{LMS_FOLDER}/launch.js": (templates / "launch.js").read_bytes(),
+        f"{LMS_FOLDER}/{fmt.backend}": (templates / fmt.backend).read_bytes(),
+        f"{LMS_FOLDER}/questions.json": json.dumps(prompts, indent=1, sort_keys=True).encode(),
+    }
+    if CODEC not in site:
+        added[f"{LMS_FOLDER}/{CODEC_STANDIN}"] = (templates / CODEC_STANDIN).read_bytes()
+    schemas = templates / "schemas" / fmt.schemas
+    for path in sorted(schemas.iterdir()):
+        if path.is_file() and path.suffix in (".xsd", ".dtd"):
+            added[path.name] = path.read_bytes()
+    clash = sorted(set(added) & set(site))
+    if clash:
+        raise PackageError(f"the built site already has {', '.join(clash)}")
+    final = final_assessment(course_index)
+    pass_mark = final["pass_mark"] if final else None
+    manifest = env.get_template(fmt.manifest).render(
+        identifier=_identifier(course_index["id"]),
+        title=course_index["title"],
+        launch=LAUNCH,
+        pass_mark=pass_mark,
+        files=sorted([*site, *added]),
+    )
+    added[fmt.manifest_name] = manifest.encode()
+    return added
+
+
+def manifest_problems(fmt: Format, manifest: bytes, names: set[str]) -> list[str]:
+    """What the control schemas let through but an LMS would stumble on, one line each.
+
+    ``names`` are the package's files. The schemas accept any attribute of another namespace,
+    so a 2004 manifest spelling ``adlcp:scormtype`` (1.2's) validates, and the LMS treats the
+    course as an asset that reports nothing; they do not check that files exist either.
+    """
+    root = ElementTree.fromstring(manifest)
+    problems: list[str] = []
+    resources = [e for e in root.iter() if _local(e.tag) == "resource"]
+    ids = {e.get("identifier") for e in resources}
+    for item in (e for e in root.iter() if _local(e.tag) == "item"):
+        if item.get("identifierref") not in ids:
+            problems.append(f"item {item.get('identifier')} refers to no resource")
+    for resource in resources:
+        name = resource.get("identifier")
+        if fmt.sco_attribute is not None:
+            namespace, right, wrong = fmt.sco_attribute
+            if resource.get(f"{{{namespace}}}{wrong}") is not None:
+                problems.append(
+                    f"resource {name} says adlcp:{wrong}, which is not {fmt.title}'s spelling: "
+                    f"an LMS reads it as an asset; write adlcp:{right}"
+                )
+            if resource.get(f"{{{namespace}}}{right}") != "sco":
+                problems.append(f'resource {name} is not a SCO (adlcp:{right}="sco")')
+        if resource.get("href") != LAUNCH:
+            problems.append(f"resource {name} launches {resource.get('href')}, not {LAUNCH}")
+    listed = {unquote(e.get("href", "")) for e in root.iter() if _local(e.tag) == "file"}
+    problems += [
+        f"the manifest lists {name}, which the package does not hold"
+        for name in sorted(listed - names)
+    ]
+    problems += [
+        f"the package holds {name}, which the manifest does not list"
+        for name in sorted(names - listed - {fmt.manifest_name})
+    ]
+    return problems
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def _identifier(course_id: str) -> str:
+    """An XML ID for the course: letters, digits, ``-``, ``.``, ``_``; never a digit first."""
+    safe = "".join(c if c.isascii() and (c.isalnum() or c in "-._") else "-" for c in course_id)
+    digest = hashlib.sha256(course_id.encode()).hexdigest()[:8]
+    return f"cq-{safe}-{digest}"
+
+
+def write_package(
+    fmt: Format,
+    site: Path,
+    content: Content,
+    course_index: dict[str, Any],
+    templates: Path,
+    out: Path,
+) -> Packaged:
+    """Zip the built ``site`` with the LMS's files into ``out`` (replaced whole, or not at all)."""
+    files = {name: data for name, data in site_files(site).items() if name not in SERVER_ONLY}
+    prompts = question_prompts(content, course_index)
+    files.update(lms_files(fmt, files, course_index, prompts, templates))
+    problems = manifest_problems(fmt, files[fmt.manifest_name], set(files))
+    if problems:
+        raise PackageError("the manifest is wrong: " + "; ".join(problems))
+    write_zip(files, out)
+    worst, how = worst_case_resume(course_index)
+    return Packaged(out, out.stat().st_size, len(files), worst, how)
+
+
+def refuse(diagnostics: list[Diagnostic]) -> None:
+    """Raise the problems found before the build, if any is an error."""
+    if any(d.severity == "error" for d in diagnostics):
+        raise ContentError(diagnostics)
