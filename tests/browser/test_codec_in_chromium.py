@@ -606,3 +606,51 @@ def test_the_golden_string_still_decodes_to_its_record(page: Page, update_golden
     [result] = page.evaluate(DECODE, [[golden], course])
     assert result.get("progress") == without_notes(record)
     assert page.evaluate("v => cqCodec.version", 0) == codec.FORMAT == 1
+
+
+# --- attempts are bounded ------------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_the_assessment_keeps_the_last_attempts_and_the_best_pass(
+    page: Page, course: dict[str, Any]
+) -> None:
+    """The history of attempts is bounded (HISTORY), so the worst case is."""
+    page.goto(FINAL)
+    expect(page.locator(".cq-counter")).to_contain_text("Attempt 1: 0 of")
+    progress = stored(page)
+    tries = progress["attempts"]["final-quiz"]
+    best = {
+        "n": 1,
+        "right": 9,
+        "total": 10,
+        "percent": 90,
+        "passed": True,
+        "date": "2026-01-01T00:00:00.000Z",
+    }
+    others = [
+        {
+            "n": n,
+            "right": 1,
+            "total": 10,
+            "percent": 10,
+            "passed": False,
+            "date": "2026-01-02T00:00:00.000Z",
+        }
+        for n in range(2, codec.HISTORY + 2)
+    ]
+    tries["history"] = [best, *others]  # HISTORY + 1 attempts: more than are kept
+    tries["n"] = codec.HISTORY + 2
+    page.evaluate(
+        """p => localStorage.setItem(Object.keys(localStorage)
+                .find(k => k.startsWith("cq-progress-v1:")), JSON.stringify(p))""",
+        progress,
+    )
+    page.reload()
+    check_each(page)
+    expect(page.locator(".cq-score-text")).to_contain_text(f"Attempt {codec.HISTORY + 2}:")
+    history = stored(page)["attempts"]["final-quiz"]["history"]
+    assert len(history) == codec.HISTORY
+    assert history[0] == best, "the best pass is kept, for the certificate"
+    assert [h["n"] for h in history[1:]] == list(range(4, codec.HISTORY + 3)), "then the latest"
+    expect(page.locator(".cq-certificate")).to_be_visible()
