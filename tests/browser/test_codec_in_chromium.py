@@ -323,6 +323,18 @@ def test_ids_without_a_table_entry_and_integer_like_keys_survive(
     round_trip(page, [record], course)
 
 
+@pytest.mark.browser
+def test_an_item_without_a_page_gets_no_section_of_its_own(page: Page) -> None:
+    """An item of course.json without a URL, and a record without a last page: nothing to
+    write for it (codec.js wrote an empty section, unlike codec.py)."""
+    course = json.loads((FIXTURES / "course.json").read_text(encoding="utf-8"))
+    del course["modules"][0]["items"][0]["url"]
+    record = {**fixture_progress(), "last": None}
+    del record["visited"]["welcome"]
+    with_codec(page)
+    round_trip(page, [record], course)
+
+
 # --- the worst case ------------------------------------------------------------------------
 
 

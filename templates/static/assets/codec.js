@@ -459,7 +459,7 @@
     if (lastText) w.text(p.last);
     var done = map();
     var sections = t.items.filter(function (e) {
-      var used = e.url === p.last || e.questions.some(function (q) { return p.answers[q]; }) ||
+      var used = (typeof p.last === "string" && e.url === p.last) || e.questions.some(function (q) { return p.answers[q]; }) ||
         [p.visited, p.cases, p.endings, p.attempts].some(function (part) { return part[e.id] !== undefined; });
       if (used) done[e.id] = true;
       return used;
