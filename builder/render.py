@@ -575,6 +575,8 @@ def course_index(content: Content, minutes: dict[str, int], urls: Urls) -> dict[
                 entry["pass_mark"] = item.pass_mark
             if isinstance(item, RolePlay):
                 entry["lookalike"] = item.lookalike
+            if isinstance(item, Case):  # for the progress codec (builder/lms/codec.py)
+                entry["endings"] = [step.id for step in item.steps if not step.choices]
             items.append(entry)
         modules.append(
             {

@@ -17,6 +17,17 @@
   if (window.cqCourse) window.cqCourse.runHooks();
 
   var DATE = { year: "numeric", month: "long", day: "numeric" };
+  var HISTORY = 20; /* attempts kept: the progress codec's worst case counts on it (codec.js) */
+
+  /* The attempts to keep once one more is done: the best pass (the certificate's), then the
+     latest, HISTORY in all. */
+  function kept(history) {
+    if (history.length <= HISTORY) return history;
+    var best = null;
+    history.forEach(function (h) { if (h.passed && (!best || h.percent > best.percent)) best = h; });
+    var latest = history.slice(-HISTORY);
+    return !best || latest.indexOf(best) >= 0 ? latest : [best].concat(history.slice(1 - HISTORY));
+  }
 
   /* The questions of attempt `n` of quiz `quiz`, in the order shown. `bank` lists [id, approach]
      pairs; `rule.per` questions of each approach, else `rule.total` from the whole bank, else
@@ -123,8 +134,8 @@
       var passed = percent >= mark;
       if (!current.history.some(function (h) { return h.n === current.n; })) {
         var entry = { n: current.n, right: right, total: drawn.length, percent: percent, passed: passed, date: new Date().toISOString() };
-        cq.update(function (p) { if (p.attempts[id]) p.attempts[id].history.push(entry); });
-        current.history.push(entry);
+        cq.update(function (p) { if (p.attempts[id]) p.attempts[id].history = kept(p.attempts[id].history.concat([entry])); });
+        current.history = kept(current.history.concat([entry]));
       }
       quiz.querySelector(".cq-score-text").textContent = "Attempt " + current.n + ": you answered " + right + " of " +
         drawn.length + " correctly (" + percent + "%). " +
