@@ -304,6 +304,12 @@ class Urls:
         url = posixpath.relpath("/" + self.of(target), "/" + self._folder(page_path))
         return url + "/" if self.directory_urls else url
 
+    def source(self, target: str, page_path: str) -> str:
+        """The link to page ``target`` as Markdown writes it on page ``page_path``: the ``.md``
+        file, relative. MkDocs checks the link and turns it into the page's URL, in either form
+        (an ``.html`` URL in a Markdown link is a file it does not know, and it warns)."""
+        return posixpath.relpath(target, posixpath.dirname(page_path) or ".")
+
     def root(self, page_path: str) -> str:
         """The site's root folder as seen from page ``page_path``: ``./``, ``../``, ...
 
@@ -417,6 +423,7 @@ def make_environment(
         count_word=count_word,
         url=urls.of,
         relative=urls.relative,
+        source=urls.source,
         root=urls.root,
     )
     env.globals.update(

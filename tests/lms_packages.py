@@ -48,10 +48,12 @@ def small_project(target: Path) -> Path:
     return project
 
 
-def build_package(project: Path, fmt: str, out: Path) -> subprocess.CompletedProcess[str]:
+def build_package(
+    project: Path, fmt: str, out: Path, *options: str
+) -> subprocess.CompletedProcess[str]:
     """``python -m builder package --format FMT --out OUT`` in ``project``, as a user runs it."""
     return subprocess.run(
-        [sys.executable, "-m", "builder", "package", "--format", fmt, "--out", str(out)],
+        [sys.executable, "-m", "builder", "package", "--format", fmt, "--out", str(out), *options],
         cwd=project,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
         capture_output=True,

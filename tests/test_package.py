@@ -322,6 +322,21 @@ def test_the_standin_estimate_grows_with_the_course() -> None:
     assert 0 < standin_worst_case_length(smaller) < standin_worst_case_length(course)
 
 
+def test_the_shipped_course_fits_scorm_12_and_packages_in_strict_mode(tmp_path: Path) -> None:
+    """The codec's bound keeps the whole course within 1.2's 4,096 characters, and the build
+    with file URLs has nothing for MkDocs to warn about: the guides' Markdown links to the kits
+    once pointed at .html files MkDocs did not know (61 warnings, and --strict failed)."""
+    project = copy_project(tmp_path)
+    result = build_package(project, "scorm12", project / "course.zip", "--strict")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "contains a link" not in result.stderr
+    worst = re.search(
+        r"resume data at most ([\d,]+) characters, bound of builder.lms.codec", result.stdout
+    )
+    assert worst, result.stdout
+    assert int(worst[1].replace(",", "")) <= 4096
+
+
 def test_an_unknown_format_is_a_usage_error() -> None:
     result = invoke("package", "--format", "cmi4", "--out", "course.zip")
     assert result.exit_code == 2
