@@ -29,11 +29,11 @@ from xml.etree import ElementTree
 
 import jinja2
 
-from . import cmi5
 from ..diagnostics import ContentError, Diagnostic, Position
 from ..render import md
 from ..validate import Content
 from ..write import write_zip
+from . import cmi5
 
 #: Where the launch page and its scripts go in the package (``lms/launch.html``).
 LMS_FOLDER = "lms"
@@ -452,7 +452,7 @@ def structure_problems(
                 f"the AU's masteryScore is {mastery}, not the pass mark {pass_mark:g} % "
                 f"({expected:g})"
             )
-        if move_on not in NEEDS_PASSED | {"CompletedOrPassed"}:
+        if move_on in ("Completed", "NotApplicable"):
             problems.append(f"the AU's moveOn is {move_on}: the final assessment would not count")
     return problems
 
