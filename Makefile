@@ -7,7 +7,7 @@
 #   make serve      preview the site with live reload
 #   make handouts   print the trainer handouts (guides, role-play cards) as PDFs into handouts/
 #   make exports    the question banks for an LMS: exports/course.gift (Moodle), exports/course-qti.zip (Canvas)
-#   make package    the course as SCORM 2004 and SCORM 1.2 packages for an LMS, into dist/
+#   make package    the course as SCORM 2004, SCORM 1.2 and cmi5 packages for an LMS, into dist/
 #   make bench      run the benchmarks
 #   make bench-assessment  how the built assessment resists guessing (Chromium)
 #   make bench-live  200 simulated phones vote at once in `course live` (127.0.0.1 only)
@@ -82,9 +82,9 @@ serve: install
 	@echo "==> $(BIN)/course serve"
 	$(BIN)/course serve
 
-# One zip per format (docs/lms.md). Both are tried; make fails if either is refused (SCORM 1.2
+# One zip per format (docs/lms.md). All are tried; make fails if any is refused (SCORM 1.2
 # refuses a course whose resume data cannot fit in 4,096 characters).
-PACKAGE_FORMATS := scorm2004 scorm12
+PACKAGE_FORMATS := scorm2004 scorm12 cmi5
 package: install
 	@status=0
 	for format in $(PACKAGE_FORMATS); do

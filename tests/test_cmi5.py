@@ -1,7 +1,7 @@
 """builder/lms/cmi5.py: ``cmi5.xml`` as cmi5 "quartz" section 13.1 describes it; and cmi5.js.
 
 No npm or PyPI package we could find ships the CourseStructure XSD, so the schema's rules that
-matter to our one-AU course are checked here one by one (docs/cmi5.md says so): the elements
+matter to our one-AU course are checked here one by one (docs/lms.md, "cmi5", says so): the elements
 and their order, the required attributes and their value spaces.
 """
 

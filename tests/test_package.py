@@ -1,9 +1,11 @@
-"""`course package`: SCORM 1.2 and 2004 zips of the course, checked without a browser.
+"""`course package`: SCORM 1.2, 2004 and cmi5 zips of the course, checked without a browser.
 
-The manifests validate against ADL's control schemas (the copies the package carries, with
-lxml) and pass our own checks where those schemas are lax; the zip holds the built site and
-the LMS's files only, in a fixed order with fixed dates; content with problems is refused with
-the usual diagnostics. tests/browser/test_scorm.py plays the packages in an LMS.
+The SCORM manifests validate against ADL's control schemas (the copies the package carries,
+with lxml) and pass our own checks where those schemas are lax; cmi5's course structure, which
+has no XSD on a package registry, passes our checks and the schema's rules as
+tests/test_cmi5.py writes them; the zip holds the built site and the LMS's files only, in a
+fixed order with fixed dates; content with problems is refused with the usual diagnostics.
+tests/browser/test_scorm.py and test_cmi5_package.py play the packages in an LMS.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import pytest
 from lms_packages import build_package, small_project
 from lxml import etree
 from project import ROOT, copy_project, edit, invoke
+from test_cmi5 import structure_problems as schema_problems
 
 from builder.diagnostics import Position
 from builder.lms.package import (
@@ -28,6 +31,7 @@ from builder.lms.package import (
     LAUNCH,
     Format,
     PackageError,
+    lms_files,
     manifest_problems,
     resume_problems,
     site_files,
@@ -36,6 +40,7 @@ from builder.lms.package import (
 from builder.write import ZIP_DATE, write_zip
 
 SCHEMAS = ROOT / "templates" / "lms" / "schemas"
+SCORM = ["scorm12", "scorm2004"]
 
 #: The namespaces a manifest of each format uses, and the schema of each (in the package root).
 NAMESPACES = {
@@ -55,11 +60,12 @@ NAMESPACES = {
 
 @pytest.fixture(scope="module")
 def packages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """SCORM 2004 of the shipped course; SCORM 1.2 of the small course (lms_packages.py)."""
+    """SCORM 2004 of the shipped course; SCORM 1.2 and cmi5 of the small course
+    (lms_packages.py)."""
     out: dict[str, Path] = {}
     full = copy_project(tmp_path_factory.mktemp("full"))
     small = small_project(tmp_path_factory.mktemp("small"))
-    for fmt, project in (("scorm2004", full), ("scorm12", small)):
+    for fmt, project in (("scorm2004", full), ("scorm12", small), ("cmi5", small)):
         result = build_package(project, fmt, project / f"{fmt}.zip")
         assert result.returncode == 0, result.stdout + result.stderr
         out[fmt] = project / f"{fmt}.zip"
@@ -88,7 +94,7 @@ def validator(fmt: str, files: dict[str, bytes], folder: Path) -> etree.XMLSchem
     return etree.XMLSchema(etree.parse(str(folder / "all.xsd"), parser))
 
 
-@pytest.mark.parametrize("fmt", list(FORMATS))
+@pytest.mark.parametrize("fmt", SCORM)
 def test_the_manifest_validates_against_the_control_schemas_in_the_package(
     fmt: str, packages: dict[str, Path], tmp_path: Path
 ) -> None:
@@ -99,7 +105,7 @@ def test_the_manifest_validates_against_the_control_schemas_in_the_package(
     assert manifest_problems(FORMATS[fmt], files["imsmanifest.xml"], set(files)) == []
 
 
-@pytest.mark.parametrize("fmt", list(FORMATS))
+@pytest.mark.parametrize("fmt", SCORM)
 def test_the_schemas_reject_a_manifest_they_do_not_describe(
     fmt: str, packages: dict[str, Path], tmp_path: Path
 ) -> None:
@@ -136,7 +142,7 @@ def test_a_manifest_listing_a_missing_file_or_launching_elsewhere_fails_our_chec
     assert any("launch" in p for p in problems), problems
 
 
-@pytest.mark.parametrize("fmt", list(FORMATS))
+@pytest.mark.parametrize("fmt", SCORM)
 def test_the_package_is_the_site_plus_the_lms_files_and_nothing_else(
     fmt: str, packages: dict[str, Path]
 ) -> None:
@@ -152,6 +158,84 @@ def test_the_package_is_the_site_plus_the_lms_files_and_nothing_else(
     assert "index.html" in files
     assert not files.keys() & {"404.html", "sitemap.xml", "sitemap.xml.gz"}
     assert not any(name.startswith(("/", "../")) or "/../" in name for name in files)
+
+
+# --- cmi5: a course structure, no list of files, no schema in the package -------------------
+
+
+def test_the_cmi5_package_is_the_site_plus_the_structure_launch_page_and_backend(
+    packages: dict[str, Path],
+) -> None:
+    files = entries(packages["cmi5"])
+    site = entries(packages["scorm12"])  # the same small course
+    scorm_only = {n for n in site if "/" not in n and n.endswith((".xsd", ".dtd"))}
+    assert set(files) == (set(site) - scorm_only - {"imsmanifest.xml", "lms/scorm12.js"}) | {
+        "cmi5.xml",
+        "lms/cmi5.js",
+    }
+    assert files[LAUNCH].count(b'<script src="cmi5.js">') == 1
+    structure = files["cmi5.xml"]
+    assert schema_problems(structure.decode()) == []
+    assert manifest_problems(FORMATS["cmi5"], structure, set(files), 80) == []
+    au = etree.fromstring(structure).find("{*}au")
+    assert au is not None
+    assert (au.get("moveOn"), au.get("masteryScore")) == ("CompletedAndPassed", "0.8")
+    assert au.findtext("{*}url") == LAUNCH
+    description = etree.fromstring(structure).findtext("{*}course/{*}description/{*}langstring")
+    assert description
+    assert "<" not in description
+    assert "*" not in description
+
+
+#: Broken course structures and what our checks say of each (a piece of the line).
+BROKEN_STRUCTURES = {
+    "launches elsewhere": (b"<url>lms/launch.html</url>", b"<url>index.html</url>", "not lms"),
+    "masteryScore not the pass mark": (b'masteryScore="0.8"', b'masteryScore="0.7"', "0.8"),
+    "masteryScore as a percent": (b'masteryScore="0.8"', b'masteryScore="80"', "pass mark"),
+    "moveOn ignores the assessment": (b'"CompletedAndPassed"', b'"Completed"', "not count"),
+    "moveOn not cmi5's": (b'"CompletedAndPassed"', b'"Done"', "not one of cmi5"),
+    "two AUs": (b"</au>", b'</au><au id="urn:x:2"><url>lms/launch.html</url></au>', "2 AUs"),
+    "not a course structure": (b"<courseStructure xmlns=", b"<courseStructure xmlns:x=", "root"),
+}
+
+
+@pytest.mark.parametrize("case", list(BROKEN_STRUCTURES))
+def test_a_cmi5_structure_our_checks_refuse(case: str, packages: dict[str, Path]) -> None:
+    files = entries(packages["cmi5"])
+    old, new, said = BROKEN_STRUCTURES[case]
+    broken = files["cmi5.xml"].replace(old, new)
+    assert broken != files["cmi5.xml"]
+    problems = manifest_problems(FORMATS["cmi5"], broken, set(files), 80)
+    assert len(problems) == 1, problems
+    assert said in problems[0]
+
+
+def test_a_cmi5_structure_whose_launch_page_is_missing_is_refused(
+    packages: dict[str, Path],
+) -> None:
+    files = entries(packages["cmi5"])
+    problems = manifest_problems(FORMATS["cmi5"], files["cmi5.xml"], set(files) - {LAUNCH}, 80)
+    assert problems == [f"the AU launches {LAUNCH}, which the package does not hold"]
+
+
+def test_a_course_without_a_pass_mark_moves_on_when_completed(
+    packages: dict[str, Path], tmp_path: Path
+) -> None:
+    """Nothing is ever passed without a final assessment: moveOn Completed, no masteryScore."""
+    files = entries(packages["cmi5"])
+    course = json.loads(files["course.json"])
+    for module in course["modules"]:
+        for it in module["items"]:
+            it.pop("pass_mark", None)
+    site = {n: d for n, d in files.items() if not n.startswith("lms/") and n != "cmi5.xml"}
+    added = lms_files(FORMATS["cmi5"], site, course, {}, ROOT / "templates" / "lms", "A course.")
+    structure = added["cmi5.xml"]
+    au = etree.fromstring(structure).find("{*}au")
+    assert au is not None
+    assert (au.get("moveOn"), au.get("masteryScore")) == ("Completed", None)
+    assert manifest_problems(FORMATS["cmi5"], structure, {*site, *added}, None) == []
+    with_mastery = structure.replace(b'moveOn="Completed"', b'moveOn="Passed" masteryScore="1"')
+    assert len(manifest_problems(FORMATS["cmi5"], with_mastery, {*site, *added}, None)) == 2
 
 
 @pytest.mark.parametrize("fmt", list(FORMATS))
@@ -340,4 +424,4 @@ def test_the_shipped_course_fits_scorm_12_and_packages_in_strict_mode(tmp_path: 
 def test_an_unknown_format_is_a_usage_error() -> None:
     result = invoke("package", "--format", "cmi4", "--out", "course.zip")
     assert result.exit_code == 2
-    assert "'cmi4' is not one of 'scorm12', 'scorm2004'" in result.stderr
+    assert "'cmi4' is not one of 'scorm12', 'scorm2004', 'cmi5'" in result.stderr

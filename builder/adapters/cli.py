@@ -562,7 +562,7 @@ def _site_urls(config_file: Path) -> Urls:
     "format_name",
     type=click.Choice(list(FORMATS)),
     required=True,
-    help="The kind of package: SCORM 1.2 or SCORM 2004 (4th edition).",
+    help="The kind of package: SCORM 1.2, SCORM 2004 (4th edition) or cmi5.",
 )
 @click.option(
     "--out",

@@ -15,6 +15,8 @@ import jinja2
 
 #: The ``moveOn`` values of the cmi5 course structure (section 13.1.4).
 MOVE_ON = ("NotApplicable", "Passed", "Completed", "CompletedAndPassed", "CompletedOrPassed")
+#: The namespace of cmi5's course structure (its elements; not a place to fetch the XSD from).
+NAMESPACE = "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"
 #: Where the course's own IRIs live when its id is a plain slug.
 URN_PREFIX = "urn:coaching-course:"
 

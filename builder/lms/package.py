@@ -7,7 +7,9 @@ adds the LMS's files to the built site and writes the zip: entries sorted, fixed
 so the same course gives the same bytes.
 
 A format is a row of ``FORMATS``: its backend script, its manifest template and the control
-schemas the specification asks the package to carry. Adding one (cmi5) is adding a row.
+schemas the specification asks the package to carry. cmi5's manifest is a course structure
+(``builder.lms.cmi5``), which lists no files and has no schema on a package registry: our own
+checks stand in for its XSD (``manifest_problems``).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from ..diagnostics import ContentError, Diagnostic, Position
 from ..render import md
 from ..validate import Content
 from ..write import write_zip
+from . import cmi5
 
 #: Where the launch page and its scripts go in the package (``lms/launch.html``).
 LMS_FOLDER = "lms"
@@ -55,13 +58,17 @@ class Format:
     #: The manifest template in ``templates/lms/`` and the name it is written as.
     manifest: str
     manifest_name: str
-    #: The folder of ``templates/lms/schemas/`` whose files go to the package's root.
-    schemas: str
+    #: The folder of ``templates/lms/schemas/`` whose files go to the package's root (None:
+    #: the specification asks for none).
+    schemas: str | None
     #: Characters of resume data every conforming LMS keeps (None: no limit to check).
     resume_limit: int | None
     #: The namespace and spelling of the attribute that makes a resource a SCO, and the wrong
     #: spelling (the other SCORM version's), which the schemas let through.
     sco_attribute: tuple[str, str, str] | None = None
+    #: The manifest is a cmi5 course structure (``builder.lms.cmi5.course_structure``): one AU,
+    #: no list of files.
+    course_structure: bool = False
 
 
 FORMATS: dict[str, Format] = {
@@ -74,6 +81,10 @@ FORMATS: dict[str, Format] = {
         "scorm2004", "SCORM 2004 4th edition", "scorm2004.js", "imsmanifest2004.xml.j2",
         "imsmanifest.xml", "scorm2004", 64000,
         ("http://www.adlnet.org/xsd/adlcp_v1p3", "scormType", "scormtype"),
+    ),
+    "cmi5": Format(
+        "cmi5", "cmi5", "cmi5.js", "cmi5.xml.j2", "cmi5.xml", None, None,
+        course_structure=True,
     ),
 }  # fmt: skip
 
@@ -276,6 +287,12 @@ def question_prompts(content: Content, course_index: dict[str, Any]) -> dict[str
     }
 
 
+def plain_description(content: Content) -> str:
+    """The course's description as one line of plain text: its first paragraph without markup."""
+    first = content.course.description.strip().split("\n\n")[0]
+    return " ".join(md(first).striptags().split())
+
+
 def _environment(templates: Path) -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
@@ -293,11 +310,13 @@ def lms_files(
     course_index: dict[str, Any],
     prompts: dict[str, str],
     templates: Path,
+    description: str = "",
 ) -> dict[str, bytes]:
     """The files a package adds to the built site: launch page, scripts, manifest, schemas.
 
-    ``templates`` is the ``templates/lms`` folder; ``site`` the built site's files (the
-    manifest lists every file of the package).
+    ``templates`` is the ``templates/lms`` folder; ``site`` the built site's files (a SCORM
+    manifest lists every file of the package); ``description`` the course's, in plain text (a
+    cmi5 course structure carries it).
     """
     env = _environment(templates)
     codec = f"../{CODEC}" if CODEC in site else CODEC_STANDIN
@@ -311,15 +330,26 @@ def lms_files(
     }
     if CODEC not in site:
         added[f"{LMS_FOLDER}/{CODEC_STANDIN}"] = (templates / CODEC_STANDIN).read_bytes()
-    schemas = templates / "schemas" / fmt.schemas
-    for path in sorted(schemas.iterdir()):
-        if path.is_file() and path.suffix in (".xsd", ".dtd"):
-            added[path.name] = path.read_bytes()
+    if fmt.schemas is not None:
+        for path in sorted((templates / "schemas" / fmt.schemas).iterdir()):
+            if path.is_file() and path.suffix in (".xsd", ".dtd"):
+                added[path.name] = path.read_bytes()
     clash = sorted(set(added) & set(site))
     if clash:
         raise PackageError(f"the built site already has {', '.join(clash)}")
     final = final_assessment(course_index)
     pass_mark = final["pass_mark"] if final else None
+    if fmt.course_structure:
+        added[fmt.manifest_name] = cmi5.course_structure(
+            course_id=course_index["id"],
+            title=course_index["title"],
+            description=description,
+            launch=LAUNCH,
+            mastery_score=None if pass_mark is None else pass_mark / 100,
+            # Without a final assessment nothing is passed: completing is what counts.
+            move_on="Completed" if pass_mark is None else "CompletedAndPassed",
+        ).encode()
+        return added
     manifest = env.get_template(fmt.manifest).render(
         identifier=_identifier(course_index["id"]),
         title=course_index["title"],
@@ -331,14 +361,19 @@ def lms_files(
     return added
 
 
-def manifest_problems(fmt: Format, manifest: bytes, names: set[str]) -> list[str]:
+def manifest_problems(
+    fmt: Format, manifest: bytes, names: set[str], pass_mark: float | None = None
+) -> list[str]:
     """What the control schemas let through but an LMS would stumble on, one line each.
 
     ``names`` are the package's files. The schemas accept any attribute of another namespace,
     so a 2004 manifest spelling ``adlcp:scormtype`` (1.2's) validates, and the LMS treats the
-    course as an asset that reports nothing; they do not check that files exist either.
+    course as an asset that reports nothing; they do not check that files exist either. A cmi5
+    course structure is checked against ``pass_mark`` (the final assessment's, in percent).
     """
     root = ElementTree.fromstring(manifest)
+    if fmt.course_structure:
+        return structure_problems(root, names, pass_mark)
     problems: list[str] = []
     resources = [e for e in root.iter() if _local(e.tag) == "resource"]
     ids = {e.get("identifier") for e in resources}
@@ -370,6 +405,58 @@ def manifest_problems(fmt: Format, manifest: bytes, names: set[str]) -> list[str
     return problems
 
 
+#: The moveOn values that need a passed statement, which only a course with a pass mark sends.
+NEEDS_PASSED = frozenset(["Passed", "CompletedAndPassed"])
+
+
+def structure_problems(
+    root: ElementTree.Element, names: set[str], pass_mark: float | None
+) -> list[str]:
+    """Our checks of a cmi5 course structure, in place of the XSD no package registry has.
+
+    One AU (the launch page owns the session), launching the launch page, which the package
+    holds; its masteryScore is the pass mark as a fraction, and its moveOn can be met.
+    """
+    if root.tag != f"{{{cmi5.NAMESPACE}}}courseStructure":
+        return [f"the root element is {root.tag}, not cmi5's courseStructure"]
+    aus = [e for e in root if _local(e.tag) == "au"]
+    if len(aus) != 1:
+        return [f"the course structure has {len(aus)} AUs, not one"]
+    au = aus[0]
+    problems: list[str] = []
+    url = (au.findtext(f"{{{cmi5.NAMESPACE}}}url") or "").strip()
+    if url != LAUNCH:
+        problems.append(f"the AU launches {url or 'nothing'}, not {LAUNCH}")
+    elif url not in names:
+        problems.append(f"the AU launches {url}, which the package does not hold")
+    move_on = au.get("moveOn", "NotApplicable")
+    mastery = au.get("masteryScore")
+    if move_on not in cmi5.MOVE_ON:
+        problems.append(f"the AU's moveOn {move_on!r} is not one of cmi5's")
+    if pass_mark is None:
+        if mastery is not None:
+            problems.append(f"the AU has masteryScore {mastery}, but the course no pass mark")
+        if move_on in NEEDS_PASSED:
+            problems.append(
+                f"the AU's moveOn is {move_on}, but the course has no pass mark: "
+                "it would never be passed"
+            )
+    else:
+        expected = pass_mark / 100
+        try:
+            found = float(mastery) if mastery is not None else None
+        except ValueError:
+            found = None
+        if found is None or abs(found - expected) > 1e-9:
+            problems.append(
+                f"the AU's masteryScore is {mastery}, not the pass mark {pass_mark:g} % "
+                f"({expected:g})"
+            )
+        if move_on in ("Completed", "NotApplicable"):
+            problems.append(f"the AU's moveOn is {move_on}: the final assessment would not count")
+    return problems
+
+
 def _local(tag: str) -> str:
     return tag.rpartition("}")[2]
 
@@ -392,8 +479,11 @@ def write_package(
     """Zip the built ``site`` with the LMS's files into ``out`` (replaced whole, or not at all)."""
     files = {name: data for name, data in site_files(site).items() if name not in SERVER_ONLY}
     prompts = question_prompts(content, course_index)
-    files.update(lms_files(fmt, files, course_index, prompts, templates))
-    problems = manifest_problems(fmt, files[fmt.manifest_name], set(files))
+    description = plain_description(content)
+    files.update(lms_files(fmt, files, course_index, prompts, templates, description))
+    final = final_assessment(course_index)
+    pass_mark = final["pass_mark"] if final else None
+    problems = manifest_problems(fmt, files[fmt.manifest_name], set(files), pass_mark)
     if problems:
         raise PackageError("the manifest is wrong: " + "; ".join(problems))
     write_zip(files, out)

@@ -11,7 +11,7 @@
  *
  * Statements leave in the order they were made (one queue; a batch is one POST of an array);
  * a batch that could not be sent (network, 5xx) stays queued and goes with the next report. `finish` sends the last
- * batch with `keepalive`, so it survives the page going away. See docs/cmi5.md.
+ * batch with `keepalive`, so it survives the page going away. See docs/lms.md, "cmi5".
  */
 (function () {
   "use strict";
