@@ -30,6 +30,7 @@ def once(course: dict[str, Any], worst: dict[str, Any]) -> dict[str, Any]:
             question["correct"] if question.get("options") else [question["approach"]]
         )
         answer.update(correct=True, first=True, approach=question.get("approach") or "coaching")
+        answer["firstChosen"] = list(answer["chosen"])  # right at the first attempt
         answer.pop("retry")
     for tries in record["attempts"].values():
         drawn = tries["drawn"][:24]

@@ -11,6 +11,7 @@ import base64
 import copy
 import json
 import zlib
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -141,6 +142,35 @@ def test_ids_of_the_table_are_written_by_index_and_others_in_full() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("first_chosen", "tail"),
+    [
+        (["b"], lambda choices: [1, 1]),
+        (["d", "gone"], lambda choices: [2, 3, choices + len("gone"), *b"gone"]),
+        (None, lambda choices: [0]),
+    ],
+    ids=["in-the-table", "one-not-in-the-table", "absent"],
+)
+def test_what_was_chosen_first_follows_what_was_chosen(
+    first_chosen: list[str] | None, tail: Callable[[int], list[int]]
+) -> None:
+    """firstChosen: a count (0 when absent), then references to the question's options (an
+    option the table lacks in full, as the table's length + its length, then its letters)."""
+    course = fixture("course.json")
+    answer: dict[str, Any] = {"chosen": ["c", "a"], "correct": True}
+    if first_chosen is not None:
+        answer["firstChosen"] = first_chosen
+    packed = codec.pack({"version": 1, "answers": {"check/q2": answer}}, course)
+    check = codec.table(course).item("check")
+    assert check is not None
+    assert check.choices[1][:4] == ["a", "b", "c", "d"]
+    # section: parts (answers), 1 answer, question 1, flags (correct), chosen: 2, "c", "a"
+    section = [4, 1, 1, 1, 2, 2, 0, *tail(len(check.choices[1]))]
+    assert packed == bytes(
+        [0, 1, *check.key.to_bytes(3, "big"), len(section), *section, 0, 0, 0, 0, 0]
+    )
+
+
 def test_notes_are_never_written() -> None:
     course = fixture("course.json")
     progress = fixture("progress.json")
@@ -220,6 +250,7 @@ def test_the_worst_record_has_everything_done_at_its_longest(shipped: dict[str, 
     for qid, answer in worst["answers"].items():
         if qid in quizzes:
             assert answer["chosen"] == quizzes[qid]["options"], "every option ticked"
+        assert answer["firstChosen"] == answer["chosen"], "and as many at the first attempt"
     graded = [i for i in every if i.get("pass_mark")]
     assert set(worst["attempts"]) == {i["id"] for i in graded}
     for item in graded:

@@ -202,9 +202,8 @@ def _answer(
     )
     if code == 7:
         w.text(str(approach))
-    w.uint(len(answer["chosen"]))
-    for chosen in answer["chosen"]:
-        w.ref(choices, chosen)
+    _list(w, choices, answer["chosen"])
+    _list(w, choices, answer.get("firstChosen") or [])
 
 
 def _path(w: _Writer, path: Sequence[Sequence[Any]], entry: ItemTable | None) -> None:
@@ -333,12 +332,13 @@ def worst_progress(course: Mapping[str, Any], approaches_in_answers: bool = True
     """The progress record of a learner who did everything, with every value at its longest.
 
     Every item visited and done; every question answered (every option of a quiz question
-    ticked, the last approach for a statement to classify) with its approach; each case's path
-    through all its decision steps (each with its last choice, continued, to its last step) and
-    all its endings found; each graded quiz at attempt 10,000 with the whole bank drawn and
-    seen 10,000 times, and ``HISTORY`` attempts kept, each with the largest numbers and the
-    latest date; the last page the last of the table. Decisions of cases are not answers (the
-    path keeps them). Ids are this build's: see docs/codec.md for what the bound leaves out.
+    ticked, the last approach for a statement to classify, at the first attempt as at the
+    last) with its approach; each case's path through all its decision steps (each with its
+    last choice, continued, to its last step) and all its endings found; each graded quiz at
+    attempt 10,000 with the whole bank drawn and seen 10,000 times, and ``HISTORY`` attempts
+    kept, each with the largest numbers and the latest date; the last page the last of the
+    table. Decisions of cases are not answers (the path keeps them). Ids are this build's: see
+    docs/codec.md for what the bound leaves out.
     """
     t = table(course)
     indexed = {str(i["id"]): i for m in course.get("modules", []) for i in m.get("items", [])}
@@ -358,6 +358,7 @@ def worst_progress(course: Mapping[str, Any], approaches_in_answers: bool = True
             chosen = options[:50] or t.approaches[-1:]
             progress["answers"][qid] = {
                 "chosen": chosen,
+                "firstChosen": list(chosen),
                 "correct": True,
                 "first": False,
                 "retry": True,

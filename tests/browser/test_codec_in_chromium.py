@@ -14,6 +14,7 @@ import copy
 import datetime as dt
 import json
 import random
+import re
 import string
 import zlib
 from pathlib import Path
@@ -21,12 +22,13 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
-from project import TESTS
+from project import ROOT, TESTS
 
 from builder.lms import codec
 
 FIXTURES = TESTS / "fixtures" / "codec"
 GOLDEN = TESTS / "golden" / "codec" / "progress.txt"
+COURSE_JS = ROOT / "templates" / "static" / "assets" / "course.js"
 FINAL = "final-assessment/final-quiz/"
 KEY_PREFIX = "cq-progress-v1:"
 
@@ -193,6 +195,100 @@ def test_the_codec_needs_nothing_but_itself(page: Page, built_site: Path) -> Non
     assert back == without_notes(record)
 
 
+# --- every field course.js accepts ----------------------------------------------------------
+
+
+def accepted_fields() -> dict[str, list[str]]:
+    """The fields course.js's ``check()`` accepts, read from its source: the parts of a record
+    (``PARTS``) and the keys of an answer, of a quiz's attempts and of one attempt (the
+    ``only(x, [...])`` of ``VALID``). A change of their form fails here, not silently."""
+    source = COURSE_JS.read_text(encoding="utf-8")
+    parts = re.search(r"var PARTS = (\[[^\]]*\]);", source)
+    keys = dict(re.findall(r"only\((\w), (\[[^\]]*\])\)", source))
+    assert parts is not None
+    assert set(keys) == {"a", "t", "h"}, (
+        "course.js's VALID checks answers (a), attempts (t), runs (h)"
+    )
+    return {
+        "parts": json.loads(parts.group(1)),
+        "answer": json.loads(keys["a"]),
+        "attempts": json.loads(keys["t"]),
+        "run": json.loads(keys["h"]),
+    }
+
+
+def every_field_answer(options: list[str], approaches: list[str]) -> dict[str, Any]:
+    """An answer with every field course.js accepts, ids of the table and ids not in it."""
+    samples: dict[str, Any] = {
+        "chosen": [*options[:2], "gone-option"],
+        "firstChosen": [options[-1], "gone-first"],
+        "correct": False,
+        "first": False,
+        "retry": True,
+        "approach": approaches[-1],
+    }
+    return {key: sample(samples, key, "an answer") for key in accepted_fields()["answer"]}
+
+
+def sample(samples: dict[str, Any], key: str, where: str) -> Any:
+    assert key in samples, (
+        f"course.js accepts `{key}` in {where}: the codec must write it (codec.js and codec.py, "
+        "docs/codec.md), and this test needs a value for it"
+    )
+    return samples[key]
+
+
+@pytest.mark.browser
+def test_a_record_with_every_field_course_js_accepts_comes_back_exactly(
+    page: Page, course: dict[str, Any]
+) -> None:
+    """The codec's own record check and its bytes keep up with course.js's ``check()``: a field
+    added there (as ``firstChosen`` was) and not to the codec fails here."""
+    fields = accepted_fields()
+    final = next(i for i in items(course) if i.get("pass_mark"))
+    case = item_of(course, "case")
+    question = final["questions"][0]
+    approaches = course["approaches"]
+    run = {
+        "n": 2,
+        "right": 7,
+        "total": 9,
+        "percent": 77,
+        "passed": True,
+        "date": "2026-12-03T10:00:00.000Z",
+    }
+    attempts = {
+        "n": 3,
+        "drawn": [question["id"], "gone-item/q1"],
+        "seen": {question["id"]: 2},
+        "history": [{key: sample(run, key, "an attempt") for key in fields["run"]}],
+    }
+    step = case["questions"][0]
+    parts: dict[str, Any] = {
+        "answers": {
+            question["id"]: every_field_answer(question["options"], approaches),
+            "gone-item/q2": every_field_answer(["x", "y"], approaches),
+        },
+        "cases": {case["id"]: [[step["id"].split("/")[1], step["options"][0], "", True]]},
+        "endings": {case["id"]: case["endings"][:1]},
+        "notes": {"certificate-name": "Ada"},
+        "visited": {final["id"]: "done", "gone-item": "seen"},
+        "attempts": {
+            final["id"]: {key: sample(attempts, key, "attempts") for key in fields["attempts"]}
+        },
+    }
+    record = {
+        "version": 1,
+        "seed": "00112233aabbccdd",
+        "last": final["url"],
+        **{part: sample(parts, part, "a record") for part in fields["parts"]},
+    }
+    with_codec(page)
+    checked = page.evaluate("p => cqCourse.check(p, true)", record)
+    assert checked.get("problem") is None, "every sample is valid for course.js"
+    round_trip(page, [record], course)
+
+
 # --- random records ------------------------------------------------------------------------
 
 
@@ -250,6 +346,10 @@ def random_record(rng: random.Random, course: dict[str, Any]) -> dict[str, Any]:
             "chosen": [pick(rng, table, 0.9) for _ in range(rng.choice([1, 1, 1, 2, 4, 50]))],
             "correct": rng.random() < 0.5,
         }
+        if rng.random() < 0.6:
+            answer["firstChosen"] = [
+                pick(rng, table, 0.9) for _ in range(rng.choice([1, 1, 2, 4, 50]))
+            ]
         for flag in ("first", "retry"):
             if rng.random() < 0.6:
                 answer[flag] = rng.random() < 0.5
@@ -346,10 +446,13 @@ def full_record(rng: random.Random, course: dict[str, Any]) -> dict[str, Any]:
     questions = {q["id"]: q for i in items(course) for q in i["questions"]}
     for qid, answer in record["answers"].items():
         options = questions[qid].get("options") or []
-        if options:
-            answer["chosen"] = rng.sample(options, rng.randint(1, len(options)))
-        else:
-            answer["chosen"] = [rng.choice(course["approaches"])]
+        for field in ("chosen", "firstChosen"):
+            if options:
+                answer[field] = rng.sample(options, rng.randint(1, len(options)))
+            else:
+                answer[field] = [rng.choice(course["approaches"])]
+        if rng.random() < 0.2:
+            del answer["firstChosen"]  # an answer given before the course kept it
         answer["correct"] = rng.random() < 0.5
         answer["approach"] = rng.choice(course["approaches"])
     for tries in record["attempts"].values():
@@ -419,6 +522,43 @@ def head_of(course: dict[str, Any], method: int) -> bytes:
 def deflate(data: bytes) -> bytes:
     packer = zlib.compressobj(9, zlib.DEFLATED, -15)
     return packer.compress(data) + packer.flush()
+
+
+def answer_of_q(course: dict[str, Any], first_chosen: list[int]) -> bytes:
+    """A body whose one entry is an answer of question "q" (not in the table, so in the rest):
+    not correct, the first approach chosen, then the bytes of firstChosen as given."""
+    assert course["approaches"]
+    # flags, no section, no visited, 1 answer: "q", flags 0, chosen 1: approach 0
+    return bytes([0, 0, 0, 1, 1, ord("q"), 0, 1, 0, *first_chosen, 0, 0, 0])
+
+
+@pytest.mark.browser
+def test_what_was_chosen_first_is_read_within_the_limits_of_check(
+    page: Page, course: dict[str, Any]
+) -> None:
+    """Fifty options chosen first are read; 51, or an option that is not an id, are refused."""
+    first = course["approaches"][0]
+    texts = [
+        to_text(head_of(course, 0) + answer_of_q(course, [50, *[0] * 50])),
+        to_text(head_of(course, 0) + answer_of_q(course, [0])),
+        to_text(head_of(course, 0) + answer_of_q(course, [51, *[0] * 51])),
+        to_text(
+            head_of(course, 0) + answer_of_q(course, [1, len(course["approaches"]) + 2, 65, 66])
+        ),
+        to_text(
+            head_of(course, 0) + answer_of_q(course, [1, len(course["approaches"]) + 2, 97, 98])
+        ),
+    ]
+    with_codec(page)
+    fifty, absent, too_many, not_an_id, in_full = page.evaluate(DECODE, [texts, course])
+    assert fifty["progress"]["answers"] == {
+        "q": {"chosen": [first], "firstChosen": [first] * 50, "correct": False}
+    }
+    assert fifty["checked"]
+    assert absent["progress"]["answers"] == {"q": {"chosen": [first], "correct": False}}
+    assert too_many["error"] == REFUSALS[0]
+    assert not_an_id["error"] == REFUSALS[0]
+    assert in_full["progress"]["answers"]["q"]["firstChosen"] == ["ab"]
 
 
 @pytest.mark.browser
@@ -556,8 +696,9 @@ def fixture_like(course: dict[str, Any]) -> dict[str, Any]:
         "answers": {
             quiz["questions"][0]["id"]: {
                 "chosen": quiz["questions"][0]["options"][:1],
+                "firstChosen": quiz["questions"][0]["options"][-1:],
                 "correct": True,
-                "first": True,
+                "first": False,
             },
             drill["questions"][0]["id"]: {
                 "chosen": ["coaching"],

@@ -132,8 +132,9 @@
 
   var VALID = {
     answers: function (a) {
-      return isObject(a) && only(a, ["chosen", "correct", "first", "retry", "approach"]) &&
+      return isObject(a) && only(a, ["chosen", "firstChosen", "correct", "first", "retry", "approach"]) &&
         listOf(a.chosen, 50, isId) && a.chosen.length > 0 && typeof a.correct === "boolean" &&
+        (a.firstChosen === undefined || listOf(a.firstChosen, 50, isId) && a.firstChosen.length > 0) &&
         [a.first, a.retry].every(function (f) { return f === undefined || typeof f === "boolean"; }) &&
         (a.approach === undefined || isId(a.approach));
     },
@@ -275,14 +276,15 @@
   var UNFLAG = [undefined, false, true];
 
   /* One answer: a byte of flags (correct; first and retry, each absent, false or true; the
-     approach by its index + 1, 0 for none, 7 when written in full after), then what was chosen. */
+     approach by its index + 1, 0 for none, 7 when written in full after), then what was chosen,
+     then what was chosen first (firstChosen; a count of 0 when it is absent). */
   function writeAnswer(w, answer, choices, approaches) {
     var index = answer.approach === undefined ? -1 : approaches.indexOf(answer.approach);
     var code = answer.approach === undefined ? 0 : index >= 0 && index < 6 ? index + 1 : 7;
     w.byte((answer.correct ? 1 : 0) | (FLAG[answer.first] << 1) | (FLAG[answer.retry] << 3) | (code << 5));
     if (code === 7) w.text(answer.approach);
-    w.uint(answer.chosen.length);
-    answer.chosen.forEach(function (id) { w.ref(choices, id); });
+    writeList(w, choices, answer.chosen);
+    writeList(w, choices, answer.firstChosen || []);
   }
 
   function readAnswer(r, choices, approaches) {
@@ -291,14 +293,15 @@
     var retry = (flags >> 3) & 3;
     var code = flags >> 5;
     if (first > 2 || retry > 2 || (code > 0 && code < 7 && code > approaches.length)) fail(UNREADABLE);
-    var answer = { chosen: [], correct: (flags & 1) === 1 };
+    var answer = { correct: (flags & 1) === 1 };
     if (first) answer.first = UNFLAG[first];
     if (retry) answer.retry = UNFLAG[retry];
     if (code === 7) answer.approach = r.id(r.count(1000));
     else if (code) answer.approach = approaches[code - 1];
-    var n = r.count(50);
-    for (var i = 0; i < n; i++) answer.chosen.push(r.ref(choices)[0]);
-    if (!n) fail(UNREADABLE);
+    answer.chosen = readList(r, choices, 50);
+    if (!answer.chosen.length) fail(UNREADABLE);
+    var firstChosen = readList(r, choices, 50);
+    if (firstChosen.length) answer.firstChosen = firstChosen;
     return answer;
   }
 
