@@ -1,8 +1,8 @@
 """LMS packages built as a user builds them, for the tests of `course package`.
 
 ``small_project`` is the shipped course cut to its first module and the final assessment, with
-a bank of four questions per approach: small enough for SCORM 1.2's 4,096 characters of resume
-data with the stand-in codec (templates/lms/codec-standin.js), which the shipped course is not.
+a bank of four questions per approach: quicker to build and to play than the whole course (which
+fits SCORM 1.2 too: tests/test_package.py packages it with --strict).
 """
 
 from __future__ import annotations

@@ -17,7 +17,6 @@ import os
 import re
 import zipfile
 from pathlib import Path
-from typing import Any
 
 import pytest
 from lms_packages import build_package, small_project
@@ -35,7 +34,6 @@ from builder.lms.package import (
     manifest_problems,
     resume_problems,
     site_files,
-    standin_worst_case_length,
 )
 from builder.write import ZIP_DATE, write_zip
 
@@ -291,9 +289,8 @@ def test_the_launch_page_loads_the_formats_backend_and_a_codec(
     launch = files[LAUNCH].decode()
     assert f'data-format="{fmt}"' in launch
     assert f'<script src="{FORMATS[fmt].backend}">' in launch
-    codec = "../assets/codec.js" if "assets/codec.js" in files else "codec-standin.js"
-    assert f'<script src="{codec}">' in launch
-    assert codec.removeprefix("../") in files or f"lms/{codec}" in files
+    assert '<script src="../assets/codec.js">' in launch
+    assert "assets/codec.js" in files
 
 
 # --- the control schemas' provenance ---------------------------------------------------------
@@ -395,15 +392,6 @@ def test_a_course_whose_resume_data_cannot_fit_is_refused_at_its_course_file() -
         "roomy", "A roomy format", "scorm12.js", "imsmanifest12.xml.j2", "m.xml", "", None
     )
     assert resume_problems(roomy, course, Path("content/course.yml"))[0] == []
-
-
-def test_the_standin_estimate_grows_with_the_course() -> None:
-    course: dict[str, Any] = json.loads(
-        (ROOT / "tests" / "fixtures" / "lms-course.json").read_text("utf-8")
-    )
-    smaller = json.loads(json.dumps(course))
-    smaller["modules"] = smaller["modules"][:1]
-    assert 0 < standin_worst_case_length(smaller) < standin_worst_case_length(course)
 
 
 def test_the_shipped_course_fits_scorm_12_and_packages_in_strict_mode(tmp_path: Path) -> None:

@@ -14,13 +14,9 @@ checks stand in for its XSD (``manifest_problems``).
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import importlib
 import json
 import os
-import zlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,15 +29,14 @@ from ..diagnostics import ContentError, Diagnostic, Position
 from ..render import md
 from ..validate import Content
 from ..write import write_zip
-from . import cmi5
+from . import cmi5, codec
 
 #: Where the launch page and its scripts go in the package (``lms/launch.html``).
 LMS_FOLDER = "lms"
 LAUNCH = f"{LMS_FOLDER}/launch.html"
-#: The codec of the progress record (the codec branch's ``assets/codec.js``); until a built
-#: site has it, the launch page loads the stand-in with the same interface.
+#: The progress codec (templates/static/assets/codec.js), which every built site has: the
+#: launch page writes the resume data with it.
 CODEC = "assets/codec.js"
-CODEC_STANDIN = "codec-standin.js"
 #: Files of the built site only a web server uses; MkDocs writes the 404 page with links from
 #: the server's root ("/assets/..."), which lead nowhere inside an LMS.
 SERVER_ONLY = frozenset(["404.html", "sitemap.xml", "sitemap.xml.gz"])
@@ -146,88 +141,9 @@ def final_assessment(course_index: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def worst_case_resume(course_index: dict[str, Any]) -> tuple[int, str]:
-    """Characters of the longest resume data of this course, and how that was worked out.
-
-    The progress codec's own bound (``builder.lms.codec.worst_case_length``) when it is
-    installed; else the estimate of the stand-in codec (``standin_worst_case_length``).
-    """
-    try:
-        codec = importlib.import_module("builder.lms.codec")
-    except ModuleNotFoundError:
-        return standin_worst_case_length(course_index), "estimate of the stand-in codec"
-    bound: Callable[[dict[str, Any]], int] = codec.worst_case_length
-    return bound(course_index), "bound of builder.lms.codec"
-
-
-#: Finished attempts of the final assessment the stand-in's estimate allows for.
-STANDIN_ATTEMPTS = 3
-
-
-def standin_worst_case_length(course_index: dict[str, Any]) -> int:
-    """The stand-in codec's output (templates/lms/codec-standin.js) for a completed course.
-
-    The stand-in writes the progress record (without notes) as JSON, compressed with raw
-    DEFLATE and in base64; this builds a record with every item done, every option of every
-    question chosen and three finished attempts of each graded quiz, and measures its
-    encoding, plus a tenth for the browser's compressor. An estimate, not a bound: the real
-    codec replaces it (``worst_case_resume``).
-    """
-    progress: dict[str, Any] = {
-        "version": 1,
-        "seed": "f" * 16,
-        "last": max((item["url"] for _, item in _items(course_index)), key=len, default=None),
-        "answers": {},
-        "cases": {},
-        "endings": {},
-        "visited": {},
-        "attempts": {},
-    }
-    approaches = course_index["approaches"]
-    for _module, item in _items(course_index):
-        progress["visited"][item["id"]] = "done"
-        questions = item["questions"]
-        steps = [q for q in questions if q["type"] == "decision"]
-        if steps:
-            path = [[q["id"].split("/")[-1], q["options"][0], "step-after", True] for q in steps]
-            progress["cases"][item["id"]] = path
-            progress["endings"][item["id"]] = ["ending-" + str(n) for n in range(3)]
-        for q in questions:
-            if q["type"] == "decision":
-                continue
-            chosen = q.get("options") or [max(approaches, key=len)]
-            answer = {"chosen": chosen, "correct": True, "first": True}
-            if q.get("approach"):
-                answer["approach"] = q["approach"]
-            progress["answers"][q["id"]] = answer
-        if item.get("pass_mark") is not None:
-            ids = [q["id"] for q in questions]
-            history = [
-                {
-                    "n": n,
-                    "right": len(ids),
-                    "total": len(ids),
-                    "percent": 100,
-                    "passed": True,
-                    "date": "2026-12-31T23:59:59.999Z",
-                }
-                for n in range(1, STANDIN_ATTEMPTS + 1)
-            ]
-            seen = dict.fromkeys(ids, STANDIN_ATTEMPTS)
-            progress["attempts"][item["id"]] = {
-                "n": STANDIN_ATTEMPTS,
-                "drawn": ids,
-                "seen": seen,
-                "history": history,
-            }
-    text = json.dumps(progress, separators=(",", ":")).encode()
-    packer = zlib.compressobj(6, zlib.DEFLATED, -15)
-    packed = packer.compress(text) + packer.flush()
-    encoded = len("S1.") + len(base64.b64encode(packed))
-    return encoded + encoded // 10
-
-
-def _items(course_index: dict[str, Any]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
-    return [(module, item) for module in course_index["modules"] for item in module["items"]]
+    """Characters of the longest resume data of this course, and how that was worked out: the
+    progress codec's own bound (``builder.lms.codec.worst_case_length``)."""
+    return codec.worst_case_length(course_index), "bound of builder.lms.codec"
 
 
 def resume_problems(
@@ -319,17 +235,18 @@ def lms_files(
     cmi5 course structure carries it).
     """
     env = _environment(templates)
-    codec = f"../{CODEC}" if CODEC in site else CODEC_STANDIN
+    if CODEC not in site:
+        raise PackageError(f"the built site has no {CODEC}, which the launch page needs")
     added: dict[str, bytes] = {
         LAUNCH: env.get_template("launch.html.j2")
-        .render(title=course_index["title"], format=fmt.name, backend=fmt.backend, codec=codec)
+        .render(
+            title=course_index["title"], format=fmt.name, backend=fmt.backend, codec=f"../{CODEC}"
+        )
         .encode(),
         f"{LMS_FOLDER}/launch.js": (templates / "launch.js").read_bytes(),
         f"{LMS_FOLDER}/{fmt.backend}": (templates / fmt.backend).read_bytes(),
         f"{LMS_FOLDER}/questions.json": json.dumps(prompts, indent=1, sort_keys=True).encode(),
     }
-    if CODEC not in site:
-        added[f"{LMS_FOLDER}/{CODEC_STANDIN}"] = (templates / CODEC_STANDIN).read_bytes()
     if fmt.schemas is not None:
         for path in sorted((templates / "schemas" / fmt.schemas).iterdir()):
             if path.is_file() and path.suffix in (".xsd", ".dtd"):

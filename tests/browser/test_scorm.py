@@ -64,7 +64,7 @@ def served(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Served]:
     """The package unzipped beside the test LMS, on a loopback port: SCORM 2004 of the shipped
-    course, SCORM 1.2 of the small course (the stand-in codec's data fits 1.2 only there)."""
+    course, SCORM 1.2 of the small course (quicker; the whole course fits 1.2 as well)."""
     fmt: str = request.param
     if not (SCORM_AGAIN / "scorm12.min.js").is_file():
         pytest.fail(f"{SCORM_AGAIN} is missing: run `npm ci --prefix .ci`", pytrace=False)
