@@ -335,7 +335,9 @@ def test_the_site_search_works_inside_the_package(served: Served, page: Page) ->
     page.goto(served.url + "test-lms.html")
     _launch, course_frame = frames(page)
     course_frame.locator("input.md-search__input").fill("coaching")
-    course_frame.locator(".md-search-result__item").first.wait_for()
+    # The worker builds the index first: on a loaded machine (CI, or tests beside other work)
+    # that took more than the default 30 s once.
+    course_frame.locator(".md-search-result__item").first.wait_for(timeout=90_000)
     link = course_frame.locator(".md-search-result__item a").first.get_attribute("href")
     assert link is not None
     assert not link.startswith("/")
