@@ -156,6 +156,33 @@
     });
   }
 
+  /* The SCORM API object called `name` (`API` for 1.2, `API_1484_11` for 2004), by ADL's
+     discovery: the nearest up the chain of parents of this window (at most 500 steps), else up
+     the chain of its opener's; frames of another origin are stepped over. Backends call it
+     through their `env`. */
+  function discover(name) {
+    function search(win) {
+      for (var steps = 0; win && steps < 500; steps++) {
+        try {
+          if (win[name]) return win[name];
+        } catch (error) {
+          /* a frame of another origin: keep climbing */
+        }
+        if (!win.parent || win.parent === win) break;
+        win = win.parent;
+      }
+      return null;
+    }
+    var found = search(window);
+    try {
+      if (!found && window.opener) found = search(window.opener);
+      if (!found && window.top && window.top.opener) found = search(window.top.opener);
+    } catch (error) {
+      /* an opener of another origin has no API for us */
+    }
+    return found;
+  }
+
   window.cqLms = { changed: changed, finish: finish, state: function () { return state(cq.load()); } };
 
   /* Puts the LMS's copy of the progress in place of this browser's, keeping local notes. */
@@ -192,7 +219,7 @@
     prompts = found[1];
     var make = (window.cqLmsBackends || {})[format];
     if (!make) throw new Error("this package has no backend for " + format);
-    backend = make({ course: course, href: location.href, window: window });
+    backend = make({ course: course, href: location.href, window: window, discover: discover });
     return backend.start();
   }).then(function (session) {
     note = session.connected ? session.message || "" : session.message || LOCAL;

@@ -1,7 +1,8 @@
 /* SCORM 1.2 backend of the launch page (launch.js says what it is handed and when).
  *
- * The LMS's API object (`API`) is found by the standard discovery: up the chain of parents,
- * then from the opener's. What the course reports goes into the 1.2 data model:
+ * The LMS's API object (`API`) is found by the launch page's `env.discover` (ADL's discovery:
+ * up the chain of parents, then from the opener's). What the course reports goes into the 1.2
+ * data model:
  *   cmi.core.lesson_status   passed / failed once the final assessment has a result (against
  *                            its pass mark), before that completed / incomplete (every item
  *                            done or not): 1.2 has one status for both
@@ -23,31 +24,6 @@
   var LETTERS = "abcdefghijklmnopqrstuvwxyz";
   var MARK = "cq-reported:";
   var backends = (window.cqLmsBackends = window.cqLmsBackends || {});
-
-  /* The nearest `API` up the chain of parents of `win` (ADL's discovery: at most 500 steps). */
-  function search(win) {
-    for (var steps = 0; win && steps < 500; steps++) {
-      try {
-        if (win.API) return win.API;
-      } catch (error) {
-        /* a frame of another origin: keep climbing */
-      }
-      if (!win.parent || win.parent === win) break;
-      win = win.parent;
-    }
-    return null;
-  }
-
-  function discover(win) {
-    var found = search(win);
-    try {
-      if (!found && win.opener) found = search(win.opener);
-      if (!found && win.top && win.top.opener) found = search(win.top.opener);
-    } catch (error) {
-      /* an opener of another origin has no API for us */
-    }
-    return found;
-  }
 
   function pad(n, width) {
     var text = String(n);
@@ -142,7 +118,7 @@
 
     return {
       start: function () {
-        api = discover(env.window);
+        api = env.discover("API");
         if (!api) return Promise.resolve({ connected: false, resume: null, learner: null, message: null });
         if (String(api.LMSInitialize("")) !== "true") {
           var message = "The learning platform did not start a session (" + problem("LMSInitialize") +

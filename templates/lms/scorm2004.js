@@ -1,7 +1,8 @@
 /* SCORM 2004 (4th edition) backend of the launch page (launch.js says what it is handed and when).
  *
- * The LMS's API object (`API_1484_11`) is found by the standard discovery: up the chain of
- * parents, then from the opener's. What the course reports goes into the 2004 data model:
+ * The LMS's API object (`API_1484_11`) is found by the launch page's `env.discover` (ADL's
+ * discovery: up the chain of parents, then from the opener's). What the course reports goes
+ * into the 2004 data model:
  *   cmi.completion_status    completed when every item is done, else incomplete
  *   cmi.success_status       passed / failed (final assessment against its pass mark), unknown before
  *   cmi.score.*              the latest finished attempt's percentage: scaled 0..1, raw, min 0, max 100
@@ -18,31 +19,6 @@
   var LIMIT = 64000;
   var DESCRIPTION = 250; /* characters of a localized_string_type(250) */
   var backends = (window.cqLmsBackends = window.cqLmsBackends || {});
-
-  /* The nearest `API_1484_11` up the chain of parents of `win` (at most 500 steps). */
-  function search(win) {
-    for (var steps = 0; win && steps < 500; steps++) {
-      try {
-        if (win.API_1484_11) return win.API_1484_11;
-      } catch (error) {
-        /* a frame of another origin: keep climbing */
-      }
-      if (!win.parent || win.parent === win) break;
-      win = win.parent;
-    }
-    return null;
-  }
-
-  function discover(win) {
-    var found = search(win);
-    try {
-      if (!found && win.opener) found = search(win.opener);
-      if (!found && win.top && win.top.opener) found = search(win.top.opener);
-    } catch (error) {
-      /* an opener of another origin has no API for us */
-    }
-    return found;
-  }
 
   /* timeinterval (second,10,2): PT#H#M#S */
   function duration(seconds) {
@@ -107,7 +83,7 @@
 
     return {
       start: function () {
-        api = discover(env.window);
+        api = env.discover("API_1484_11");
         if (!api) return Promise.resolve({ connected: false, resume: null, learner: null, message: null });
         if (String(api.Initialize("")) !== "true") {
           var message = "The learning platform did not start a session (" + problem("Initialize") +
