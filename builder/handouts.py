@@ -26,7 +26,7 @@ from .diagrams import drawing
 from .kits import FORMS, ActivityKit, activity_kit, has_sheets
 from .layers import find_template, layered
 from .model import Case, Course, RolePlay
-from .render import _template_diagnostic, make_environment
+from .pages.environment import make_environment, template_diagnostic
 from .trainer import ModuleKit, gamebook, module_kits
 from .validate import Content
 from .workshop import Plan, prework_message
@@ -127,7 +127,7 @@ def _renderer(content: Content, templates: Path, paper: Paper) -> Renderer:
                 **common, title=title, kicker=kicker, **context
             )
         except jinja2.TemplateError as exc:
-            raise ContentError([_template_diagnostic(exc, templates, template)]) from exc
+            raise ContentError([template_diagnostic(exc, templates, template)]) from exc
         return PrintDocument(name, title, html)
 
     return render

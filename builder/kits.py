@@ -14,7 +14,7 @@ import random
 from dataclasses import dataclass
 
 from .model import Drill, Item, Module, Quiz, RolePlay, Statement
-from .render import drill_choices
+from .pages.items import drill_choices
 from .validate import Content
 
 #: Questions in a knowledge check: short enough to take in five minutes, twice.
@@ -181,18 +181,6 @@ FORMS = [
     ("evaluation", "Evaluation form", "Evaluation form"),
     ("certificate", "Certificate of attendance", "Certificate"),
 ]
-
-
-def sorting_path(module: Module, drill: Drill) -> str:
-    return f"trainer/{module.id}/{drill.id}-sorting.md"
-
-
-def sheets_path(module: Module) -> str:
-    return f"trainer/{module.id}/trainer-sheets.md"
-
-
-def form_path(module: Module, form: str) -> str:
-    return f"trainer/{module.id}/{form}.md"
 
 
 def has_sheets(activities: ActivityKit) -> bool:

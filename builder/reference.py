@@ -19,6 +19,7 @@ from pydantic_core import PydanticUndefined
 
 from .model import MODELS, Case
 from .model.common import CATEGORY, format_of
+from .pages.site import NavEntry, map_path, page_meta
 from .validate import Content
 
 SECTION = "For contributors"
@@ -207,10 +208,8 @@ def case_map(case: Case) -> CaseMap:
     return CaseMap(case, width, height, list(nodes.values()), edges)
 
 
-def render_reference(content: Content, add: Callable[..., None]) -> Any:
+def render_reference(content: Content, add: Callable[..., None]) -> NavEntry:
     """Add the contributor pages through ``add`` (render's page adder); return the nav section."""
-    from .render import NavEntry, page_meta
-
     section = NavEntry(SECTION)
     add(
         "contributors/fields.md.j2",
@@ -248,8 +247,3 @@ def render_reference(content: Content, add: Callable[..., None]) -> Any:
                 )
         section.children.append(NavEntry("Scenario maps", "contributors/maps.md"))
     return section
-
-
-def map_path(case: Case) -> str:
-    """The page with the map of ``case`` (linked from the scenario maps list)."""
-    return f"contributors/maps/{case.id}.md"

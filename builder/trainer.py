@@ -16,15 +16,7 @@ import random
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from .kits import (
-    FORMS,
-    ActivityKit,
-    activity_kit,
-    form_path,
-    has_sheets,
-    sheets_path,
-    sorting_path,
-)
+from .kits import FORMS, ActivityKit, activity_kit, has_sheets
 from .model import (
     Case,
     Choice,
@@ -38,19 +30,26 @@ from .model import (
     Statement,
     Step,
 )
-from .render import (
-    LOOKALIKE_QUESTION,
+from .pages.items import LOOKALIKE_QUESTION, drill_choices, story_order
+from .pages.site import (
+    DASHBOARD_DATA,
+    TRAINER,
     NavEntry,
-    drill_choices,
+    cards_path,
+    dashboard_data_path,
+    form_path,
+    gamebook_path,
+    guide_path,
     in_parts,
     item_path,
     page_meta,
-    story_order,
+    projector_path,
+    sheets_path,
+    sorting_path,
 )
 from .validate import Content
 
 SECTION_TITLE = "For trainers"
-ROOT = "trainer"
 
 
 class AddPage(Protocol):
@@ -284,22 +283,6 @@ def default_choice(step: Step) -> Choice | None:
 # --- pages -----------------------------------------------------------------------------------
 
 
-def guide_path(module: Module) -> str:
-    return f"{ROOT}/{module.id}/index.md"
-
-
-def cards_path(module: Module, item: Item) -> str:
-    return f"{ROOT}/{module.id}/{item.id}-cards.md"
-
-
-def projector_path(module: Module, item: Item) -> str:
-    return f"{ROOT}/{module.id}/{item.id}-projector.md"
-
-
-def gamebook_path(module: Module, item: Item) -> str:
-    return f"{ROOT}/{module.id}/{item.id}-gamebook.md"
-
-
 @dataclass(frozen=True)
 class ModuleKit:
     """Everything the trainer section offers for one module."""
@@ -343,15 +326,6 @@ def module_kits(content: Content) -> list[ModuleKit]:
     return kits
 
 
-#: Where the dashboard's per-module question files go; the page tells its script.
-DASHBOARD_DATA = f"{ROOT}/dashboard"
-
-
-def dashboard_data_path(module: Module) -> str:
-    """The file with a module's questions for the dashboard, fetched once results need it."""
-    return f"{DASHBOARD_DATA}/{module.id}.json"
-
-
 def render_trainer(
     content: Content, add: AddPage, render_text: RenderText, files: dict[str, str]
 ) -> NavEntry:
@@ -391,9 +365,9 @@ def render_trainer(
         return NavEntry(nav_title, path)
 
     section = NavEntry(SECTION_TITLE)
-    section.children.append(page("index.md.j2", f"{ROOT}/index.md", SECTION_TITLE, "Start here"))
+    section.children.append(page("index.md.j2", f"{TRAINER}/index.md", SECTION_TITLE, "Start here"))
     names = content.course.approach_names
-    dashboard = f"{ROOT}/dashboard.md"
+    dashboard = f"{TRAINER}/dashboard.md"
     section.children.append(
         page("dashboard.md.j2", dashboard, "Group debrief", "Group debrief", data=DASHBOARD_DATA)
     )

@@ -27,18 +27,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from .diagnostics import Diagnostic, Position, printable
-from .kits import FORMS, activity_kit, form_path, has_sheets, sheets_path, sorting_path
+from .kits import FORMS, activity_kit, has_sheets
 from .model import Drill, Item, Module, RolePlay
-from .render import Urls, item_path
-from .trainer import (
-    Activity,
+from .pages.site import (
+    Urls,
     cards_path,
-    clock,
+    form_path,
     guide_path,
-    projected,
+    item_path,
     projector_path,
-    run_sheet,
+    sheets_path,
+    sorting_path,
 )
+from .trainer import Activity, clock, projected, run_sheet
 from .validate import Content
 
 #: How much an activity gains from the room: higher runs live first. A run sheet's own room

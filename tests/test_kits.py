@@ -19,7 +19,8 @@ from pypdf import PdfReader
 from builder.handouts import PAPERS, handout_documents, write_handouts
 from builder.kits import CHECK_SIZE, SIGN_IN_ROWS, graded_prompts, knowledge_check, sorting
 from builder.model import Drill, Quiz, RolePlay
-from builder.render import Rendered, render
+from builder.pages.site import Rendered
+from builder.render import render
 from builder.validate import Content
 
 TESTS = Path(__file__).resolve().parent

@@ -24,23 +24,11 @@ from mkdocs.utils.meta import get_data
 
 from builder.diagnostics import ContentError
 from builder.model import Case, Course
-from builder.render import (
-    NavEntry,
-    Rendered,
-    Urls,
-    _markdown,
-    _plain_block,
-    front_matter,
-    in_parts,
-    make_environment,
-    md,
-    md_inline,
-    md_text,
-    one_block,
-    page_meta,
-    render,
-    story_order,
-)
+from builder.pages.environment import make_environment
+from builder.pages.items import story_order
+from builder.pages.markup import _markdown, _plain_block, md, md_inline, md_text, one_block
+from builder.pages.site import NavEntry, Rendered, Urls, front_matter, in_parts, page_meta
+from builder.render import render
 from builder.validate import Content, validate_content
 
 TESTS = Path(__file__).resolve().parent

@@ -15,7 +15,9 @@ from mkdocs.utils.meta import get_data
 from project import valid_content
 
 from builder.model import Case, Choice, Quiz, Step
-from builder.render import Rendered, Urls, render, story_order
+from builder.pages.items import story_order
+from builder.pages.site import Rendered, Urls
+from builder.render import render
 from builder.trainer import (
     SECTION_TITLE,
     Gamebook,

@@ -14,7 +14,7 @@ from project import copy_project, edit
 from builder.adapters.cli import main
 from builder.estimate import estimate
 from builder.model import Module
-from builder.render import Urls
+from builder.pages.site import Urls
 from builder.validate import Content, validate_content
 from builder.workshop import (
     Plan,

@@ -26,9 +26,9 @@ from ..handouts import PAPERS, HandoutError, Written, write_handouts, write_work
 from ..layers import PACKAGE_TEMPLATES
 from ..lms.package import FORMATS
 from ..model import Module
+from ..pages.site import Urls
 from ..pipeline import run_pipeline
 from ..qti import qti_package
-from ..render import Urls
 from ..scaffold import KINDS, init_project, scaffold
 from ..schema import KINDS as SCHEMA_KINDS
 from ..schema import course_categories, schema_text, write_schemas
