@@ -232,7 +232,6 @@ def render_reference(content: Content, add: Callable[..., None]) -> NavEntry:
             "Scenario maps",
             meta=page_meta("Scenario maps", searchable=False),
             by_module=by_module,
-            map_path=map_path,
         )
         for module, maps in by_module:
             for one in maps:

@@ -339,18 +339,11 @@ def render_trainer(
     kits = module_kits(content)
     common = {
         "kits": kits,
-        "guide_path": guide_path,
-        "cards_path": cards_path,
-        "projector_path": projector_path,
-        "gamebook_path": gamebook_path,
         "default_choice": default_choice,
         "projected": projected,
         "coaching_first": coaching_first,
         "projector_questions": projector_questions,
         "projector_statements": projector_statements,
-        "sorting_path": sorting_path,
-        "sheets_path": sheets_path,
-        "form_path": form_path,
     }
 
     def page(template: str, path: str, title: str, nav_title: str, **context: Any) -> NavEntry:

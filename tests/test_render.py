@@ -832,3 +832,19 @@ def test_the_shipped_sources_credit_their_authors_and_keep_the_courses_additions
         assert source.contribution
         assert source.adds, f"{source.title}: say what the course adds (`adds:`)"
         assert "what this course adds" not in source.contribution.lower(), "that is `adds:`"
+
+
+#: A page path assembled in a template: an id joined to ``.md`` or ``/index.md``.
+_SPELLED_PATH = re.compile(r"""~\s*['"](?:/index)?\.md['"]|\}\}/index\.md""")
+
+
+def test_no_template_spells_a_page_path() -> None:
+    """Templates take a page's path from builder/pages/site.py (``item_path``, ``module_path``
+    and the trainer's, as globals), so a page that moves moves everywhere at once."""
+    spelled = [
+        f"{path.relative_to(TEMPLATES.parent)}:{number}"
+        for path in sorted(TEMPLATES.parent.rglob("*.j2"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if _SPELLED_PATH.search(line)
+    ]
+    assert spelled == []
