@@ -162,16 +162,7 @@ def _wrap(text: str, width: int = 26, lines: int = 2) -> list[str]:
 def case_map(case: Case) -> CaseMap:
     """Layers by distance from the start step; unreachable steps go in a last layer."""
     by_id = {step.id: step for step in case.steps}
-    level: dict[str, int] = {}
-    queue = [case.start] if case.start in by_id else []
-    if queue:
-        level[case.start] = 0
-    while queue:
-        step = by_id[queue.pop(0)]
-        for choice in step.choices:
-            if choice.next in by_id and choice.next not in level:
-                level[choice.next] = level[step.id] + 1
-                queue.append(choice.next)
+    level = case.depths()
     last = max(level.values(), default=-1) + 1
     for step in case.steps:
         level.setdefault(step.id, last)

@@ -3,7 +3,6 @@ a case's steps in reading order."""
 
 from __future__ import annotations
 
-from collections import deque
 from typing import Any
 
 from ..model import Case, Drill, Item, Quiz, RolePlay, Step
@@ -13,17 +12,14 @@ LOOKALIKE_QUESTION = "lookalike-version"
 
 
 def story_order(case: Case) -> list[Step]:
-    """A case's steps in reading order: breadth-first from the start, then any unreachable."""
+    """A case's steps in reading order: breadth-first from the start (``Case.depths``), then
+    any unreachable, in the order the content gives."""
     by_id = {step.id: step for step in case.steps}
-    order: dict[str, Step] = {}  # by id: comparing models field by field is slow
-    queue = deque([case.start])
-    while queue:
-        step = by_id.get(queue.popleft())
-        if step is None or step.id in order:
-            continue
-        order[step.id] = step
-        queue.extend(choice.next for choice in step.choices if choice.next)
-    return [*order.values(), *(step for step in case.steps if step.id not in order)]
+    reached = case.depths()
+    return [
+        *(by_id[step_id] for step_id in reached),
+        *(s for s in case.steps if s.id not in reached),
+    ]
 
 
 def drill_choices(drill: Drill, order: list[str]) -> list[str]:
