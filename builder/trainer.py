@@ -3,7 +3,8 @@
 Everything is generated from the content, in the section "For trainers": a facilitator guide
 per module, printable role-play cards, a projector view of every case and role play, a paper
 gamebook of every case, and a group debrief dashboard. The same data feeds the print
-templates (``builder/handouts.py``) and the workshop planner (``builder/workshop.py``).
+templates (``builder/handouts.py``); the workshop domain it shows (run sheets, kits,
+gamebooks, the planner) is ``builder/teaching/``.
 
 The section is labelled on every page and kept out of the site search, so learners do not
 land in it by accident; it is not secret.
@@ -16,19 +17,15 @@ import random
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from .kits import FORMS, ActivityKit, activity_kit, has_sheets
 from .model import (
     Case,
-    Choice,
     Drill,
     Item,
-    Module,
     Option,
     Question,
     Quiz,
     RolePlay,
     Statement,
-    Step,
 )
 from .pages.items import LOOKALIKE_QUESTION, drill_choices, story_order
 from .pages.site import (
@@ -41,12 +38,14 @@ from .pages.site import (
     gamebook_path,
     guide_path,
     in_parts,
-    item_path,
     page_meta,
     projector_path,
     sheets_path,
     sorting_path,
 )
+from .teaching.kits import FORMS, ActivityKit, activity_kit, has_sheets
+from .teaching.run_sheet import ModuleKit, module_kits, projected
+from .teaching.stories import default_choice, gamebook
 from .validate import Content
 
 SECTION_TITLE = "For trainers"
@@ -71,178 +70,7 @@ class RenderText(Protocol):
     def __call__(self, template: str, path: str, **context: Any) -> str: ...
 
 
-def clock(minutes: int) -> str:
-    """Minutes since the start of a session as a clock: ``0:08``, ``1:35``."""
-    return f"{minutes // 60}:{minutes % 60:02d}"
-
-
-# --- run sheets ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Activity:
-    """One line of a module's run sheet, placed on the session's clock."""
-
-    index: int
-    activity: str
-    minutes: int
-    start: int
-    item: Item | None
-    #: The page of the item (``module/item.md``), if the activity uses one.
-    page: str | None
-
-    @property
-    def end(self) -> int:
-        return self.start + self.minutes
-
-    @property
-    def start_clock(self) -> str:
-        return clock(self.start)
-
-    @property
-    def end_clock(self) -> str:
-        return clock(self.end)
-
-
-def run_sheet(content: Content, module: Module) -> list[Activity]:
-    """The module's run sheet with a cumulative clock.
-
-    A module without one gets a run sheet made from its items' workshop (or else self-study)
-    minutes, so every module can be planned.
-    """
-    items = {item.id: item for item in content.items_of(module)}
-    lines: list[tuple[str, int, Item | None]] = []
-    if module.facilitator.run_sheet:
-        for entry in module.facilitator.run_sheet:
-            lines.append((entry.activity, entry.minutes, items.get(entry.item or "")))
-    else:
-        for one in items.values():
-            lines.append((one.title, one.facilitator.minutes or content.self_study[one.id], one))
-    activities: list[Activity] = []
-    start = 0
-    for index, (name, minutes, item) in enumerate(lines):
-        page = item_path(module, item) if item is not None else None
-        activities.append(Activity(index, name, minutes, start, item, page))
-        start += minutes
-    return activities
-
-
-# --- paper gamebooks -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Turn:
-    """A way out of a gamebook section: a choice (or "read on") and the section it leads to."""
-
-    choice: Choice | None
-    number: int
-
-
-@dataclass(frozen=True)
-class Section:
-    """A numbered gamebook section: a step of the story, or what one choice leads to."""
-
-    number: int
-    step: Step
-    choice: Choice | None
-    turns: list[Turn]
-
-    @property
-    def anchor(self) -> str:
-        return f"section-{self.number}"
-
-
-@dataclass(frozen=True)
-class Gamebook:
-    """A branching case as numbered sections, in number order."""
-
-    case: Case
-    sections: list[Section]
-
-
-_Key = tuple[str, str]  # a gamebook section: (step id, choice id or "")
-
-
-def gamebook(case: Case) -> Gamebook:
-    """The case as a paper gamebook: section 1 is the start, the rest are shuffled.
-
-    Each step is a section, and so is each choice (its consequence), so a reader only sees
-    the outcome of the choice they made. No section sends the reader to the very next number,
-    which would give the story away: the numbers follow the first order that keeps this,
-    searched from a shuffle seeded with the case id (``random.Random`` hashes a text seed with
-    SHA-512, so every build and machine agrees). The search finds such an order whenever there
-    is one. With every step reachable from the start (validation warns of one that is not),
-    there is one unless every other section is a choice of the start step, a case of one step:
-    its shuffle is kept as it is.
-    """
-    steps = story_order(case)
-    by_id = {step.id: step for step in steps}
-    keys: list[_Key] = [(step.id, "") for step in steps]
-    keys += [(step.id, choice.id) for step in steps for choice in step.choices]
-    start = (case.start, "")
-    others = [key for key in keys if key != start]
-    random.Random(case.id).shuffle(others)
-    leads_to: dict[_Key, set[_Key]] = {key: set() for key in keys}
-    for step in steps:
-        for choice in step.choices:
-            leads_to[(step.id, "")].add((step.id, choice.id))
-            if choice.next in by_id:
-                leads_to[(step.id, choice.id)].add((choice.next, ""))
-    order = _unlinked_order(start, others, leads_to) or [start, *others]
-    numbers = {key: number for number, key in enumerate(order, start=1)}
-    sections = []
-    for (step_id, choice_id), number in numbers.items():
-        step = by_id[step_id]
-        if not choice_id:
-            turns = [Turn(c, numbers[(step.id, c.id)]) for c in step.choices]
-            sections.append(Section(number, step, None, turns))
-            continue
-        choice = next(c for c in step.choices if c.id == choice_id)
-        after = [Turn(None, numbers[(choice.next, "")])] if choice.next in by_id else []
-        sections.append(Section(number, step, choice, after))
-    return Gamebook(case, sorted(sections, key=lambda s: s.number))
-
-
-def _unlinked_order(
-    first: _Key, rest: list[_Key], leads_to: dict[_Key, set[_Key]]
-) -> list[_Key] | None:
-    """``first``, then ``rest`` in the earliest order (as listed) where no section is followed
-    by one it leads to; None if there is no such order.
-
-    A depth-first search: a section is placed next only if the one before does not lead to
-    it, and a dead end takes back the last placement. A section leads to few others (a step
-    to its choices, a choice to one step), so dead ends come only near the end, and are rare.
-    """
-    order, left = [first], list(rest)
-    tries = [0]  # for each placed section: where in `left` to look for the one after it
-    while left:
-        after = leads_to[order[-1]]
-        index = next((i for i in range(tries[-1], len(left)) if left[i] not in after), None)
-        if index is not None:
-            tries[-1] = index  # where the section goes back if it is taken back
-            order.append(left.pop(index))
-            tries.append(0)
-            continue
-        tries.pop()  # a dead end: take back the last placement and try the next one there
-        if not tries:
-            return None
-        left.insert(tries[-1], order.pop())
-        tries[-1] += 1
-    return order
-
-
 # --- projector views -------------------------------------------------------------------------
-
-
-def projected(item: Item) -> bool:
-    """Whether ``item`` has a projector view: cases, role plays, drills and live quizzes.
-
-    A quiz that draws each attempt from a bank (the final assessment) is an exam, not a
-    live quiz: projecting its bank would show every learner the questions they will draw.
-    """
-    if isinstance(item, Quiz):
-        return item.draw is None
-    return isinstance(item, Case | RolePlay | Drill)
 
 
 def coaching_first(item: RolePlay) -> bool:
@@ -273,57 +101,7 @@ def projector_statements(item: Drill) -> list[Statement]:
     return statements
 
 
-def default_choice(step: Step) -> Choice | None:
-    """The choice the projector follows on "next": the best one, else the first that goes on."""
-    going_on = [choice for choice in step.choices if choice.next]
-    best = [choice for choice in going_on if choice.best]
-    return next(iter(best or going_on), None)
-
-
 # --- pages -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ModuleKit:
-    """Everything the trainer section offers for one module."""
-
-    number: int
-    module: Module
-    activities: list[Activity]
-    items: list[Item]
-    roleplays: list[RolePlay]
-    cases: list[Case]
-    #: Minutes a learner on their own takes over the module (``builder.estimate``).
-    self_study: int
-
-    @property
-    def total(self) -> int:
-        """Workshop minutes: the run sheet's total."""
-        return sum(a.minutes for a in self.activities)
-
-    @property
-    def unscheduled(self) -> list[Item]:
-        """Items the run sheet does not use (self-study only)."""
-        used = {a.item.id for a in self.activities if a.item is not None}
-        return [item for item in self.items if item.id not in used]
-
-
-def module_kits(content: Content) -> list[ModuleKit]:
-    kits = []
-    for number, module in enumerate(content.modules, start=1):
-        items = content.items_of(module)
-        kits.append(
-            ModuleKit(
-                number,
-                module,
-                run_sheet(content, module),
-                items,
-                [i for i in items if isinstance(i, RolePlay)],
-                [i for i in items if isinstance(i, Case)],
-                content.module_minutes(module),
-            )
-        )
-    return kits
 
 
 def render_trainer(
@@ -434,7 +212,7 @@ class Page(Protocol):
 
 
 def kit_pages(kit: ModuleKit, activities: ActivityKit, page: Page) -> list[NavEntry]:
-    """The pages of a module's activity kit (``builder/kits.py``), each to print on its own."""
+    """The pages of a module's activity kit (``builder/teaching/kits.py``), each printed alone."""
     module = kit.module
     entries = [
         page(

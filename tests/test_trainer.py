@@ -18,14 +18,9 @@ from builder.model import Case, Choice, Quiz, Step
 from builder.pages.items import story_order
 from builder.pages.site import Rendered, Urls
 from builder.render import render
-from builder.trainer import (
-    SECTION_TITLE,
-    Gamebook,
-    clock,
-    default_choice,
-    gamebook,
-    run_sheet,
-)
+from builder.teaching.run_sheet import clock, run_sheet
+from builder.teaching.stories import Gamebook, default_choice, gamebook
+from builder.trainer import SECTION_TITLE
 from builder.validate import Content
 
 TESTS = Path(__file__).resolve().parent

@@ -1,4 +1,4 @@
-"""builder/workshop.py and `course workshop`: fitting modules into a workshop slot."""
+"""builder/teaching/workshop.py and `course workshop`: fitting modules into a workshop slot."""
 
 from __future__ import annotations
 
@@ -15,8 +15,7 @@ from builder.adapters.cli import main
 from builder.estimate import estimate
 from builder.model import Module
 from builder.pages.site import Urls
-from builder.validate import Content, validate_content
-from builder.workshop import (
+from builder.teaching.workshop import (
     Plan,
     WorkshopError,
     find_modules,
@@ -25,6 +24,7 @@ from builder.workshop import (
     plan_workshop,
     prework_message,
 )
+from builder.validate import Content, validate_content
 from tests.test_validate import check_golden
 
 ROOT = Path(__file__).resolve().parent.parent

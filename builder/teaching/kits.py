@@ -13,9 +13,9 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from .model import Drill, Item, Module, Quiz, RolePlay, Statement
-from .pages.items import drill_choices
-from .validate import Content
+from ..model import Drill, Item, Module, Quiz, RolePlay, Statement
+from ..pages.items import drill_choices
+from ..validate import Content
 
 #: Questions in a knowledge check: short enough to take in five minutes, twice.
 CHECK_SIZE = 5

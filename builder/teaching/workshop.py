@@ -26,10 +26,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from .diagnostics import Diagnostic, Position, printable
-from .kits import FORMS, activity_kit, has_sheets
-from .model import Drill, Item, Module, RolePlay
-from .pages.site import (
+from ..diagnostics import Diagnostic, Position, printable
+from ..model import Drill, Item, Module, RolePlay
+from ..pages.site import (
     Urls,
     cards_path,
     form_path,
@@ -39,8 +38,9 @@ from .pages.site import (
     sheets_path,
     sorting_path,
 )
-from .trainer import Activity, clock, projected, run_sheet
-from .validate import Content
+from ..validate import Content
+from .kits import FORMS, activity_kit, has_sheets
+from .run_sheet import Activity, clock, projected, run_sheet
 
 #: How much an activity gains from the room: higher runs live first. A run sheet's own room
 #: activity (no item: an opener, a plenary) counts as a drill.
