@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import types
 import typing
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -19,6 +18,7 @@ from pydantic_core import PydanticUndefined
 
 from .model import MODELS, Case
 from .model.common import CATEGORY, format_of
+from .pages.environment import PageSink
 from .pages.site import NavEntry, map_path, page_meta
 from .validate import Content
 
@@ -199,8 +199,9 @@ def case_map(case: Case) -> CaseMap:
     return CaseMap(case, width, height, list(nodes.values()), edges)
 
 
-def render_reference(content: Content, add: Callable[..., None]) -> NavEntry:
-    """Add the contributor pages through ``add`` (render's page adder); return the nav section."""
+def render_reference(content: Content, sink: PageSink) -> NavEntry:
+    """Add the contributor pages through ``sink``; return their navigation section."""
+    add = sink.add
     section = NavEntry(SECTION)
     add(
         "contributors/fields.md.j2",

@@ -13,20 +13,15 @@ import json
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
-from .diagnostics import ContentError
 from .diagrams import Drawing, drawing
 from .model import Case, Quiz, RolePlay
-from .pages.environment import make_environment, template_diagnostic
+from .pages.environment import PageSink, make_environment
 from .pages.items import questions
 from .pages.site import (
     JOB_AID,
     NavEntry,
-    Page,
     Rendered,
     Urls,
-    front_matter,
     in_parts,
     item_path,
     module_path,
@@ -65,24 +60,24 @@ def render(content: Content, templates: Path, urls: Urls | None = None) -> Rende
         "drawing": draw,
         "job_aid_page": JOB_AID if course.approaches else None,
     }
-    pages: list[Page] = []
-    files: dict[str, str] = {}
+    sink = PageSink(env, templates, common)
+    nav = [
+        *render_learner(content, sink),
+        render_trainer(content, sink),
+        render_reference(content, sink),
+    ]
+    index = course_index(content, minutes, urls)
+    count = sum(len(i["questions"]) for m in index["modules"] for i in m["items"])
+    text = json.dumps(index, indent=1, ensure_ascii=False) + "\n"
+    return Rendered(sink.pages, nav, text, count, sink.files)
+
+
+def render_learner(content: Content, sink: PageSink) -> list[NavEntry]:
+    """Add the learner pages through ``sink``: home, progress, each module's overview and
+    items, glossary, job aid, sources; return their navigation."""
+    course = content.course
+    add = sink.add
     nav: list[NavEntry] = [NavEntry("Home", "index.md")]
-
-    def render_text(template: str, path: str, **context: Any) -> str:
-        """``template`` rendered for the page at ``path`` (links are relative to it)."""
-        try:
-            return env.get_template(template).render(**common, page_path=path, **context)
-        except jinja2.TemplateError as exc:
-            raise ContentError([template_diagnostic(exc, templates, template)]) from exc
-
-    def add(
-        template: str, path: str, title: str, meta: dict[str, Any] | None = None, **context: Any
-    ) -> None:
-        """A page from ``template``; ``meta`` (see ``page_meta``) becomes its front matter."""
-        text = render_text(template, path, **context)
-        pages.append(Page(path, title, front_matter(meta) + text if meta else text))
-
     add("home.md.j2", "index.md", course.title, content=content)
     add("progress.md.j2", "progress.md", "Your progress")
     modules: list[NavEntry] = []
@@ -118,12 +113,7 @@ def render(content: Content, templates: Path, urls: Urls | None = None) -> Rende
         add("sources.md.j2", "sources.md", "Sources")
         nav.append(NavEntry("Sources", "sources.md"))
     nav.append(NavEntry("Your progress", "progress.md"))
-    nav.append(render_trainer(content, add, render_text, files))
-    nav.append(render_reference(content, add))
-    index = course_index(content, minutes, urls)
-    questions = sum(len(i["questions"]) for m in index["modules"] for i in m["items"])
-    text = json.dumps(index, indent=1, ensure_ascii=False) + "\n"
-    return Rendered(pages, nav, text, questions, files)
+    return nav
 
 
 def course_index(content: Content, minutes: dict[str, int], urls: Urls) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from .model import (
     RolePlay,
     Statement,
 )
+from .pages.environment import PageSink
 from .pages.items import LOOKALIKE_QUESTION, drill_choices, story_order
 from .pages.site import (
     DASHBOARD_DATA,
@@ -49,25 +50,6 @@ from .teaching.stories import default_choice, gamebook
 from .validate import Content
 
 SECTION_TITLE = "For trainers"
-
-
-class AddPage(Protocol):
-    """Renders ``template`` into a page at ``path`` (``render()``'s own ``add``)."""
-
-    def __call__(
-        self,
-        template: str,
-        path: str,
-        title: str,
-        meta: dict[str, Any] | None = None,
-        **context: Any,
-    ) -> None: ...
-
-
-class RenderText(Protocol):
-    """Renders ``template`` as seen from the page at ``path`` (``render()``'s ``render_text``)."""
-
-    def __call__(self, template: str, path: str, **context: Any) -> str: ...
 
 
 # --- projector views -------------------------------------------------------------------------
@@ -104,14 +86,12 @@ def projector_statements(item: Drill) -> list[Statement]:
 # --- pages -----------------------------------------------------------------------------------
 
 
-def render_trainer(
-    content: Content, add: AddPage, render_text: RenderText, files: dict[str, str]
-) -> NavEntry:
-    """Add every trainer page through ``add``; returns the "For trainers" navigation section.
+def render_trainer(content: Content, sink: PageSink) -> NavEntry:
+    """Add every trainer page through ``sink``; returns the "For trainers" navigation section.
 
     Each page gets its full title (the browser tab's) and a shorter one for the navigation;
     trainer pages stay out of the search and do not load the learner script (front matter).
-    The dashboard's question rows go into one data file per module (into ``files``), so the
+    The dashboard's question rows go into one data file per module (``sink.files``), so the
     page itself stays the same size however large the course grows.
     """
     kits = module_kits(content)
@@ -125,7 +105,7 @@ def render_trainer(
     }
 
     def page(template: str, path: str, title: str, nav_title: str, **context: Any) -> NavEntry:
-        add(
+        sink.add(
             f"trainer/{template}",
             path,
             title,
@@ -145,9 +125,13 @@ def render_trainer(
     for kit in kits:
         asked = [q for item in kit.items for q in asked_in(item, names)]
         if asked:
-            html = render_text("trainer/dashboard-module.html.j2", dashboard, kit=kit, asked=asked)
+            html = sink.render_text(
+                "trainer/dashboard-module.html.j2", dashboard, kit=kit, asked=asked
+            )
             data = {"module": kit.module.id, "html": html}
-            files[dashboard_data_path(kit.module)] = json.dumps(data, ensure_ascii=False) + "\n"
+            sink.files[dashboard_data_path(kit.module)] = (
+                json.dumps(data, ensure_ascii=False) + "\n"
+            )
     modules: list[NavEntry] = []
     for kit in kits:
         module = kit.module

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import traceback
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import jinja2.bccache
 
-from ..diagnostics import Diagnostic, Position
+from ..diagnostics import ContentError, Diagnostic, Position
 from ..diagrams import body_parts
 from ..estimate import minutes_text
 from ..layers import layered
@@ -17,7 +18,7 @@ from ..model import Course
 from . import site
 from .items import LOOKALIKE_QUESTION, answerable, drill_choices, story_order
 from .markup import cached, count_word, md, md_inline, md_text, plain
-from .site import Urls
+from .site import Page, Urls, front_matter
 
 
 class MemoryBytecodeCache(jinja2.BytecodeCache):
@@ -99,6 +100,45 @@ def make_environment(
         map_path=site.map_path,
     )
     return env
+
+
+class PageSink:
+    """What every page family (learner, trainer, contributors) writes to, and its one interface:
+    ``add`` a page, ``render_text`` a template that is not a page, ``files`` for data files.
+
+    Each family takes the sink and returns its navigation; ``builder.render.render`` makes the
+    sink, calls the families in order and collects what they added.
+    """
+
+    def __init__(self, env: jinja2.Environment, templates: Path, common: dict[str, Any]) -> None:
+        self._env = env
+        self._templates = templates
+        #: What every template sees besides its own context (the course, module minutes...).
+        self._common = common
+        self.pages: list[Page] = []
+        #: Other generated files, by path below the site root (see ``Rendered.files``).
+        self.files: dict[str, str] = {}
+
+    def render_text(self, template: str, path: str, **context: Any) -> str:
+        """``template`` rendered for the page at ``path`` (links are relative to it)."""
+        try:
+            return self._env.get_template(template).render(
+                **self._common, page_path=path, **context
+            )
+        except jinja2.TemplateError as exc:
+            raise ContentError([template_diagnostic(exc, self._templates, template)]) from exc
+
+    def add(
+        self,
+        template: str,
+        path: str,
+        title: str,
+        meta: dict[str, Any] | None = None,
+        **context: Any,
+    ) -> None:
+        """A page from ``template``; ``meta`` (see ``page_meta``) becomes its front matter."""
+        text = self.render_text(template, path, **context)
+        self.pages.append(Page(path, title, front_matter(meta) + text if meta else text))
 
 
 def template_diagnostic(exc: jinja2.TemplateError, templates: Path, name: str) -> Diagnostic:
