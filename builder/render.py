@@ -1,5 +1,5 @@
-"""The learner pages: home, progress, module and item pages, glossary, job aid, sources; then
-the trainer and contributor page families beside them, and ``course.json``.
+"""The render stage: the learner, trainer and contributor page families side by side
+(``builder/pages/``), each adding its pages through one ``PageSink``, and ``course.json``.
 
 Nothing here touches the disk except reading templates: the result is a list of pages in
 memory plus the navigation and the machine-readable course index, for any adapter to use.
@@ -15,20 +15,18 @@ from typing import Any
 
 from .diagrams import Drawing, drawing
 from .model import Case, Quiz, RolePlay
+from .pages.contributors import render_reference
 from .pages.environment import PageSink, make_environment
 from .pages.items import questions
+from .pages.learner import render_learner
 from .pages.site import (
     JOB_AID,
-    NavEntry,
     Rendered,
     Urls,
-    in_parts,
     item_path,
     module_path,
-    page_meta,
 )
-from .reference import render_reference
-from .trainer import render_trainer
+from .pages.trainer import render_trainer
 from .validate import Content
 
 SCHEMA_VERSION = 1
@@ -70,50 +68,6 @@ def render(content: Content, templates: Path, urls: Urls | None = None) -> Rende
     count = sum(len(i["questions"]) for m in index["modules"] for i in m["items"])
     text = json.dumps(index, indent=1, ensure_ascii=False) + "\n"
     return Rendered(sink.pages, nav, text, count, sink.files)
-
-
-def render_learner(content: Content, sink: PageSink) -> list[NavEntry]:
-    """Add the learner pages through ``sink``: home, progress, each module's overview and
-    items, glossary, job aid, sources; return their navigation."""
-    course = content.course
-    add = sink.add
-    nav: list[NavEntry] = [NavEntry("Home", "index.md")]
-    add("home.md.j2", "index.md", course.title, content=content)
-    add("progress.md.j2", "progress.md", "Your progress")
-    modules: list[NavEntry] = []
-    for number, module in enumerate(content.modules, start=1):
-        items = content.items_of(module)
-        overview = module_path(module)
-        add(
-            "module.md.j2",
-            overview,
-            module.title,
-            module=module,
-            number=number,
-            items=[(item, f"{item.id}.md") for item in items],
-        )
-        # The overview's own title names its module: it is what the browser tab and the
-        # footer's "Next" show, where six pages called "Overview" told the learner nothing.
-        section = NavEntry(
-            f"{number}. {module.title}",
-            children=[NavEntry(f"Module {number}: {module.title}", overview)],
-        )
-        for item in items:
-            path = item_path(module, item)
-            add(f"{item.kind}.md.j2", path, item.title, item=item, module=module)
-            section.children.append(NavEntry(item.title, path))
-        modules.append(section)
-    nav.extend(in_parts(modules, "Modules"))
-    if course.approaches:
-        add("glossary.md.j2", "glossary.md", "Glossary")
-        nav.append(NavEntry("Glossary", "glossary.md"))
-        add("job-aid.md.j2", JOB_AID, "Job aid", page_meta("Job aid", stylesheet="job-aid.css"))
-        nav.append(NavEntry("Job aid", JOB_AID))
-    if course.sources:
-        add("sources.md.j2", "sources.md", "Sources")
-        nav.append(NavEntry("Sources", "sources.md"))
-    nav.append(NavEntry("Your progress", "progress.md"))
-    return nav
 
 
 def course_index(content: Content, minutes: dict[str, int], urls: Urls) -> dict[str, Any]:

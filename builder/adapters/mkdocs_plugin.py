@@ -62,7 +62,7 @@ class Converted:
 CONVERTED: dict[tuple[str, ...], Converted] = {}
 
 
-#: Folders of pages for other readers than learners (builder/trainer.py, builder/reference.py).
+#: Folders of pages for other readers than learners (builder/pages/trainer.py, contributors.py).
 OTHER_PARTS = ("trainer/", "contributors/")
 
 

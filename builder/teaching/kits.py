@@ -5,7 +5,7 @@ carry a number and the statement, never the approach), the trainer's sheets (pri
 each role play's debrief card, each drill's answer key by card number, the knowledge check's
 key), a sign-in sheet, an evaluation form (a short knowledge check to take before and after,
 then reaction questions) and a certificate of attendance. The same data feeds the trainer
-pages of the site (``builder/trainer.py``) and the PDFs (``builder/handouts.py``).
+pages of the site (``builder/pages/trainer.py``) and the PDFs (``builder/handouts.py``).
 """
 
 from __future__ import annotations

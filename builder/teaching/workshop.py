@@ -1,6 +1,6 @@
 """Fit modules into a workshop slot: a run of show, and what becomes pre-work.
 
-The plan starts from the modules' run sheets (``builder.trainer.run_sheet``):
+The plan starts from the modules' run sheets (``builder.teaching.run_sheet.run_sheet``):
 
 1. The session **opens** (welcome and objectives; the course's separating questions, if it
    has them) and **closes** (debrief, action plan, evaluation). Short slots (under an hour)

@@ -17,7 +17,7 @@ import random
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from .model import (
+from ..model import (
     Case,
     Drill,
     Item,
@@ -27,9 +27,13 @@ from .model import (
     RolePlay,
     Statement,
 )
-from .pages.environment import PageSink
-from .pages.items import LOOKALIKE_QUESTION, drill_choices, story_order
-from .pages.site import (
+from ..teaching.kits import FORMS, ActivityKit, activity_kit, has_sheets
+from ..teaching.run_sheet import ModuleKit, module_kits, projected
+from ..teaching.stories import default_choice, gamebook
+from ..validate import Content
+from .environment import PageSink
+from .items import LOOKALIKE_QUESTION, drill_choices, story_order
+from .site import (
     DASHBOARD_DATA,
     TRAINER,
     NavEntry,
@@ -44,10 +48,6 @@ from .pages.site import (
     sheets_path,
     sorting_path,
 )
-from .teaching.kits import FORMS, ActivityKit, activity_kit, has_sheets
-from .teaching.run_sheet import ModuleKit, module_kits, projected
-from .teaching.stories import default_choice, gamebook
-from .validate import Content
 
 SECTION_TITLE = "For trainers"
 

@@ -16,11 +16,11 @@ from typing import Any, Literal
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from .model import MODELS, Case
-from .model.common import CATEGORY, format_of
-from .pages.environment import PageSink
-from .pages.site import NavEntry, map_path, page_meta
-from .validate import Content
+from ..model import MODELS, Case
+from ..model.common import CATEGORY, format_of
+from ..validate import Content
+from .environment import PageSink
+from .site import NavEntry, map_path, page_meta
 
 SECTION = "For contributors"
 
