@@ -63,7 +63,7 @@ def graph(root: Path = ROOT, package: str = PACKAGE) -> dict[str, set[str]]:
                 found = found or [origin]
             for target in found:
                 # The nearest enclosing module of the package: `builder.model.items` stays,
-                # `builder.render.Urls` (a name, not a module) becomes `builder.render`.
+                # `builder.pages.site.Urls` (a name, not a module) becomes `builder.pages.site`.
                 while target and target not in modules:
                     target = target.rpartition(".")[0]
                 if target and target != name and not name.startswith(target + "."):

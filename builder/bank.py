@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from .diagnostics import Diagnostic
 from .model import Course, Drill, Module, Quiz
-from .render import drill_choices, md
+from .pages.items import drill_choices
+from .pages.markup import md
 from .validate import Content
 
 #: Validation warnings that make a question unusable in an LMS's bank: Moodle and Canvas

@@ -23,13 +23,14 @@ from markupsafe import Markup
 
 from .diagnostics import ContentError, printable
 from .diagrams import drawing
-from .kits import FORMS, ActivityKit, activity_kit, has_sheets
 from .layers import find_template, layered
 from .model import Case, Course, RolePlay
-from .render import _template_diagnostic, make_environment
-from .trainer import ModuleKit, gamebook, module_kits
+from .pages.environment import make_environment, template_diagnostic
+from .teaching.kits import FORMS, ActivityKit, activity_kit, has_sheets
+from .teaching.run_sheet import ModuleKit, module_kits
+from .teaching.stories import gamebook
+from .teaching.workshop import Plan, prework_message
 from .validate import Content
-from .workshop import Plan, prework_message
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ def _renderer(content: Content, templates: Path, paper: Paper) -> Renderer:
                 **common, title=title, kicker=kicker, **context
             )
         except jinja2.TemplateError as exc:
-            raise ContentError([_template_diagnostic(exc, templates, template)]) from exc
+            raise ContentError([template_diagnostic(exc, templates, template)]) from exc
         return PrintDocument(name, title, html)
 
     return render

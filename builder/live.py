@@ -23,7 +23,8 @@ from markupsafe import escape
 
 from . import results as results_format
 from .model import Case, Drill, Item, Module, Quiz, RolePlay, Step
-from .render import LOOKALIKE_QUESTION, drill_choices, md, story_order
+from .pages.items import LOOKALIKE_QUESTION, drill_choices, story_order
+from .pages.markup import md
 from .validate import Content
 
 #: Bounds on what a phone may send and hold (the server also refuses larger frames).

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .diagnostics import ContentError, Diagnostic, has_errors
-from .render import Rendered, Urls, render
+from .pages.site import Rendered, Urls
+from .render import render
 from .validate import Content, validate_content
 
 

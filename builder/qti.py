@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from .bank import BankQuestion, ItemBank
 from .model import Quiz
-from .render import md
+from .pages.markup import md
 from .validate import Content
 
 QTI = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"

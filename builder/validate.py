@@ -613,15 +613,8 @@ def _unknown_ref(
 
 
 def _unreachable_steps(loaded: Loaded, case: Case) -> list[Diagnostic]:
-    by_id = {s.id: s for s in case.steps}
-    seen: set[str] = set()
-    todo = [case.start] if case.start in by_id else []
-    while todo:
-        step_id = todo.pop()
-        if step_id in seen:
-            continue
-        seen.add(step_id)
-        todo.extend(c.next for c in by_id[step_id].choices if c.next in by_id)
+    seen = case.depths()
+    starts = any(step.id == case.start for step in case.steps)
     return [
         Diagnostic(
             "unreachable-step",
@@ -631,7 +624,7 @@ def _unreachable_steps(loaded: Loaded, case: Case) -> list[Diagnostic]:
             "warning",
         )
         for i, step in enumerate(case.steps)
-        if step.id not in seen and case.start in by_id
+        if step.id not in seen and starts
     ]
 
 

@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from .render import Page
+from .pages.site import Page
 
 
 def staging_dir(target: Path) -> Path:

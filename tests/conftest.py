@@ -79,11 +79,12 @@ def fresh_process_state() -> Iterator[None]:
     ran before it; `course build` points MkDocs' logger at stderr, and the plugin sets
     ``SOURCE_DATE_EPOCH``. Test order must not matter.
     """
-    from builder import assets, render
+    from builder import assets
     from builder.adapters import mkdocs_plugin
+    from builder.pages import environment
 
     mkdocs_plugin.CONVERTED.clear()
-    render.BYTECODE_CACHE.clear()
+    environment.BYTECODE_CACHE.clear()
     assets._DONE.clear()
     logger = logging.getLogger("mkdocs")
     saved = (logger.handlers[:], logger.level, logger.propagate)

@@ -18,8 +18,8 @@ import pytest
 from project import ROOT, TESTS
 
 from builder.lms import codec
+from builder.pages.site import Urls
 from builder.pipeline import run_pipeline
-from builder.render import Urls
 
 FIXTURES = TESTS / "fixtures" / "codec"
 GOLDEN = TESTS / "golden" / "codec" / "progress.txt"

@@ -7,8 +7,9 @@ import os
 
 import pytest
 
-from builder import assets, render
+from builder import assets
 from builder.adapters import mkdocs_plugin
+from builder.pages import environment
 
 
 @pytest.mark.parametrize("turn", ["first", "second"])
@@ -16,13 +17,13 @@ def test_no_test_sees_caches_or_logging_left_by_the_test_before(turn: str) -> No
     """Run twice in a row: the second run finds the process as the first one did."""
     logger = logging.getLogger("mkdocs")
     assert mkdocs_plugin.CONVERTED == {}
-    assert render.BYTECODE_CACHE._compiled == {}
+    assert environment.BYTECODE_CACHE._compiled == {}
     assert assets._DONE == {}
     assert not any(isinstance(h, _Marker) for h in logger.handlers)
     assert os.environ.get("COURSE_TEST_LEFT_BEHIND") is None
     key = ("page.md", turn)
     mkdocs_plugin.CONVERTED[key] = mkdocs_plugin.Converted("<p>x</p>", None, set())
-    render.BYTECODE_CACHE._compiled[turn] = b""
+    environment.BYTECODE_CACHE._compiled[turn] = b""
     assets._DONE[turn] = ""
     logger.addHandler(_Marker())
     os.environ["COURSE_TEST_LEFT_BEHIND"] = turn

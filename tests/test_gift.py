@@ -32,7 +32,8 @@ from test_render import check_golden
 from builder.bank import Answer, BankQuestion, ItemBank, question_bank
 from builder.gift import escape, gift_problems, gift_text, weight
 from builder.model import Drill, Module, Quiz
-from builder.render import drill_choices, md
+from builder.pages.items import drill_choices
+from builder.pages.markup import md
 from builder.validate import Content
 
 GOLDEN = TESTS / "golden" / "exports"

@@ -1,4 +1,4 @@
-"""builder/kits.py: each module's activity kit, on the site and as PDFs.
+"""builder/teaching/kits.py: each module's activity kit, on the site and as PDFs.
 
 The PDFs are read with pypdf for their text (Chromium compresses page contents); page sizes
 and counts are read from the bytes as in ``test_handouts.py``. Tests that start Chromium carry
@@ -17,9 +17,10 @@ from project import valid_content
 from pypdf import PdfReader
 
 from builder.handouts import PAPERS, handout_documents, write_handouts
-from builder.kits import CHECK_SIZE, SIGN_IN_ROWS, graded_prompts, knowledge_check, sorting
 from builder.model import Drill, Quiz, RolePlay
-from builder.render import Rendered, render
+from builder.pages.site import Rendered
+from builder.render import render
+from builder.teaching.kits import CHECK_SIZE, SIGN_IN_ROWS, graded_prompts, knowledge_check, sorting
 from builder.validate import Content
 
 TESTS = Path(__file__).resolve().parent

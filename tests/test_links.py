@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from project import FIXTURE_COURSE, ROOT, copy_project, edit, invoke
 
-from builder.render import is_external
+from builder.pages.markup import is_external
 
 SETTINGS = [pytest.param(True, id="directory-urls"), pytest.param(False, id="file-urls")]
 COURSES = [

@@ -31,7 +31,8 @@ from builder.live import (
     results_code,
 )
 from builder.model import Case
-from builder.render import Urls, course_index
+from builder.pages.site import Urls
+from builder.render import course_index
 from builder.results import checksum
 from builder.validate import Content, validate_content
 

@@ -126,7 +126,8 @@ def test_the_readme_layout_names_every_module_of_the_package() -> None:
         if (path.suffix == ".py" and not path.name.startswith("__"))
         or (path / "__init__.py").exists()
     }
-    modules |= {path.name for path in (package / "adapters").glob("[!_]*.py")}
+    for folder in ("adapters", "pages", "teaching"):
+        modules |= {path.name for path in (package / folder).glob("[!_]*.py")}
     assert modules - named == set(), "README.md's layout leaves these out"
 
 

@@ -22,8 +22,8 @@ from project import FIXTURE_COURSE, ROOT, valid_content
 from builder.bank import Answer, BankQuestion, ItemBank, question_bank
 from builder.model import Drill, Quiz
 from builder.model.items import Draw
+from builder.pages.markup import md
 from builder.qti import qti_package
-from builder.render import md
 from builder.validate import Content
 
 #: The small quiz both writers write: one single-choice and one multiple-answer question.

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from builder.model import MODELS, Case
-from builder.reference import case_map, field_reference
+from builder.pages.contributors import case_map, field_reference
 from builder.render import render
 from builder.validate import validate_content
 

@@ -24,23 +24,11 @@ from mkdocs.utils.meta import get_data
 
 from builder.diagnostics import ContentError
 from builder.model import Case, Course
-from builder.render import (
-    NavEntry,
-    Rendered,
-    Urls,
-    _markdown,
-    _plain_block,
-    front_matter,
-    in_parts,
-    make_environment,
-    md,
-    md_inline,
-    md_text,
-    one_block,
-    page_meta,
-    render,
-    story_order,
-)
+from builder.pages.environment import make_environment
+from builder.pages.items import story_order
+from builder.pages.markup import _markdown, _plain_block, md, md_inline, md_text, one_block
+from builder.pages.site import NavEntry, Rendered, Urls, front_matter, in_parts, page_meta
+from builder.render import render
 from builder.validate import Content, validate_content
 
 TESTS = Path(__file__).resolve().parent
@@ -574,6 +562,67 @@ def test_unreachable_steps_come_last_in_file_order() -> None:
     assert [s.id for s in story_order(case)] == ["b", "end", "lost-1", "lost-2"]
 
 
+def _old_story_order(case: Case) -> list[str]:
+    """Reading order as render.py walked it before ``Case.depths`` (breadth-first, marking a
+    step when it leaves the queue): the reference the one walk is checked against."""
+    by_id = {step.id: step for step in case.steps}
+    order: dict[str, None] = {}
+    queue = [case.start]
+    while queue:
+        step = by_id.get(queue.pop(0))
+        if step is None or step.id in order:
+            continue
+        order[step.id] = None
+        queue.extend(choice.next for choice in step.choices if choice.next)
+    return [*order, *(s.id for s in case.steps if s.id not in order)]
+
+
+_STEP_IDS = ["s0", "s1", "s2", "s3", "s4", "s5"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.sampled_from([*_STEP_IDS, "missing"]), max_size=3),
+        min_size=1,
+        max_size=len(_STEP_IDS),
+    ),
+    st.sampled_from([*_STEP_IDS, "missing"]),
+)
+def test_the_one_walk_over_a_case_keeps_story_order_and_depths(
+    nexts: list[list[str]], start: str
+) -> None:
+    """``Case.depths`` replaced three walks (render.py's story order, reference.py's map
+    layers, validate.py's reachability): loops, branches, dangling ``next`` and a missing
+    start step give the order and the distances the old walks gave."""
+    steps = [
+        {
+            "id": _STEP_IDS[n],
+            "text": "x",
+            "choices": [
+                {"id": f"c{i}", "text": "x", "consequence": "x", "next": target}
+                for i, target in enumerate(targets)
+            ],
+        }
+        for n, targets in enumerate(nexts)
+    ]
+    case = Case.model_validate(
+        {"kind": "case", "id": "c", "title": "T", "start": start, "steps": steps}
+    )
+    assert [s.id for s in story_order(case)] == _old_story_order(case)
+    depths = case.depths()
+    for step_id, depth in depths.items():
+        # A step at depth d is reached by a choice from a step at depth d - 1, and no sooner.
+        parents = [
+            depths[s.id]
+            for s in case.steps
+            if s.id in depths
+            for c in s.choices
+            if c.next == step_id
+        ]
+        assert depth == (0 if step_id == start else min(parents) + 1)
+
+
 # --- templates fail loudly ------------------------------------------------------------------
 
 
@@ -844,3 +893,19 @@ def test_the_shipped_sources_credit_their_authors_and_keep_the_courses_additions
         assert source.contribution
         assert source.adds, f"{source.title}: say what the course adds (`adds:`)"
         assert "what this course adds" not in source.contribution.lower(), "that is `adds:`"
+
+
+#: A page path assembled in a template: an id joined to ``.md`` or ``/index.md``.
+_SPELLED_PATH = re.compile(r"""~\s*['"](?:/index)?\.md['"]|\}\}/index\.md""")
+
+
+def test_no_template_spells_a_page_path() -> None:
+    """Templates take a page's path from builder/pages/site.py (``item_path``, ``module_path``
+    and the trainer's, as globals), so a page that moves moves everywhere at once."""
+    spelled = [
+        f"{path.relative_to(TEMPLATES.parent)}:{number}"
+        for path in sorted(TEMPLATES.parent.rglob("*.j2"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if _SPELLED_PATH.search(line)
+    ]
+    assert spelled == []

@@ -1,4 +1,4 @@
-"""builder/trainer.py: the "For trainers" pages, generated from the content."""
+"""builder/pages/trainer.py: the "For trainers" pages, generated from the content."""
 
 from __future__ import annotations
 
@@ -15,15 +15,12 @@ from mkdocs.utils.meta import get_data
 from project import valid_content
 
 from builder.model import Case, Choice, Quiz, Step
-from builder.render import Rendered, Urls, render, story_order
-from builder.trainer import (
-    SECTION_TITLE,
-    Gamebook,
-    clock,
-    default_choice,
-    gamebook,
-    run_sheet,
-)
+from builder.pages.items import story_order
+from builder.pages.site import Rendered, Urls
+from builder.pages.trainer import SECTION_TITLE
+from builder.render import render
+from builder.teaching.run_sheet import clock, run_sheet
+from builder.teaching.stories import Gamebook, default_choice, gamebook
 from builder.validate import Content
 
 TESTS = Path(__file__).resolve().parent

@@ -1,4 +1,4 @@
-"""builder/workshop.py and `course workshop`: fitting modules into a workshop slot."""
+"""builder/teaching/workshop.py and `course workshop`: fitting modules into a workshop slot."""
 
 from __future__ import annotations
 
@@ -14,9 +14,8 @@ from project import copy_project, edit
 from builder.adapters.cli import main
 from builder.estimate import estimate
 from builder.model import Module
-from builder.render import Urls
-from builder.validate import Content, validate_content
-from builder.workshop import (
+from builder.pages.site import Urls
+from builder.teaching.workshop import (
     Plan,
     WorkshopError,
     find_modules,
@@ -25,6 +24,7 @@ from builder.workshop import (
     plan_workshop,
     prework_message,
 )
+from builder.validate import Content, validate_content
 from tests.test_validate import check_golden
 
 ROOT = Path(__file__).resolve().parent.parent

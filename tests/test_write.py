@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.render import Page
+from builder.pages.site import Page
 from builder.write import build_into, replace_dir, staging_dir, write_pages
 
 

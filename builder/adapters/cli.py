@@ -26,14 +26,14 @@ from ..handouts import PAPERS, HandoutError, Written, write_handouts, write_work
 from ..layers import PACKAGE_TEMPLATES
 from ..lms.package import FORMATS
 from ..model import Module
+from ..pages.site import Urls
 from ..pipeline import run_pipeline
 from ..qti import qti_package
-from ..render import Urls
 from ..scaffold import KINDS, init_project, scaffold
 from ..schema import KINDS as SCHEMA_KINDS
 from ..schema import course_categories, schema_text, write_schemas
+from ..teaching.workshop import WorkshopError, find_modules, format_plan, parse_start, plan_workshop
 from ..validate import Content, find_content_files, validate_content, validate_standalone
-from ..workshop import WorkshopError, find_modules, format_plan, parse_start, plan_workshop
 from ..write import build_into, write_file, write_pages
 
 CONTENT = click.option(

@@ -18,8 +18,9 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from ..assets import minifies, minify
 from ..diagnostics import ContentError, Diagnostic, summary
 from ..layers import PACKAGE_TEMPLATES, layered
+from ..pages.environment import BYTECODE_CACHE
+from ..pages.site import Urls
 from ..pipeline import Result, run_pipeline
-from ..render import BYTECODE_CACHE, Urls
 from . import raw_html
 
 log = logging.getLogger("mkdocs.plugins.course")
@@ -61,7 +62,7 @@ class Converted:
 CONVERTED: dict[tuple[str, ...], Converted] = {}
 
 
-#: Folders of pages for other readers than learners (builder/trainer.py, builder/reference.py).
+#: Folders of pages for other readers than learners (builder/pages/trainer.py, contributors.py).
 OTHER_PARTS = ("trainer/", "contributors/")
 
 

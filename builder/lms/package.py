@@ -26,7 +26,7 @@ from xml.etree import ElementTree
 import jinja2
 
 from ..diagnostics import ContentError, Diagnostic, Position
-from ..render import md
+from ..pages.markup import md
 from ..validate import Content
 from ..write import write_zip
 from . import cmi5, codec

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from typing import Annotated, Literal
 
 from pydantic import Field
@@ -87,6 +88,24 @@ class Case(ItemBase):
     kind: Literal["case"] = Field(description="Always `case`.")
     start: Id = Field(description="The id of the first step.")
     steps: list[Step] = Field(min_length=1, description="The steps, in any order.")
+
+    def depths(self) -> dict[str, int]:
+        """The walk over the case's steps, breadth-first from the start: each step a reader can
+        reach, with the fewest choices that reach it, in the order the walk meets them.
+
+        The one walk reading order (``story_order``), the scenario maps' layers and the
+        unreachable-step check share. Empty when the start step does not exist.
+        """
+        by_id = {step.id: step for step in self.steps}
+        depth = {self.start: 0} if self.start in by_id else {}
+        queue = deque(depth)
+        while queue:
+            step_id = queue.popleft()
+            for choice in by_id[step_id].choices:
+                if choice.next is not None and choice.next in by_id and choice.next not in depth:
+                    depth[choice.next] = depth[step_id] + 1
+                    queue.append(choice.next)
+        return depth
 
 
 # --- roleplay: look-alike versus coaching ------------------------------------------------

@@ -25,8 +25,8 @@ from hostile import SENTINEL
 from playwright.sync_api import Error as PlaywrightError
 
 from builder.handouts import PAPERS, handout_documents, workshop_document
+from builder.teaching.workshop import plan_workshop
 from builder.validate import validate_content
-from builder.workshop import plan_workshop
 
 if TYPE_CHECKING:
     from collections.abc import Callable

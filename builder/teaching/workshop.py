@@ -1,6 +1,6 @@
 """Fit modules into a workshop slot: a run of show, and what becomes pre-work.
 
-The plan starts from the modules' run sheets (``builder.trainer.run_sheet``):
+The plan starts from the modules' run sheets (``builder.teaching.run_sheet.run_sheet``):
 
 1. The session **opens** (welcome and objectives; the course's separating questions, if it
    has them) and **closes** (debrief, action plan, evaluation). Short slots (under an hour)
@@ -26,20 +26,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from .diagnostics import Diagnostic, Position, printable
-from .kits import FORMS, activity_kit, form_path, has_sheets, sheets_path, sorting_path
-from .model import Drill, Item, Module, RolePlay
-from .render import Urls, item_path
-from .trainer import (
-    Activity,
+from ..diagnostics import Diagnostic, Position, printable
+from ..model import Drill, Item, Module, RolePlay
+from ..pages.site import (
+    Urls,
     cards_path,
-    clock,
+    form_path,
     guide_path,
-    projected,
+    item_path,
     projector_path,
-    run_sheet,
+    sheets_path,
+    sorting_path,
 )
-from .validate import Content
+from ..validate import Content
+from .kits import FORMS, activity_kit, has_sheets
+from .run_sheet import Activity, clock, projected, run_sheet
 
 #: How much an activity gains from the room: higher runs live first. A run sheet's own room
 #: activity (no item: an opener, a plenary) counts as a drill.

@@ -10,16 +10,17 @@ from __future__ import annotations
 import re
 import types
 import typing
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from .model import MODELS, Case
-from .model.common import CATEGORY, format_of
-from .validate import Content
+from ..model import MODELS, Case
+from ..model.common import CATEGORY, format_of
+from ..validate import Content
+from .environment import PageSink
+from .site import NavEntry, map_path, page_meta
 
 SECTION = "For contributors"
 
@@ -161,16 +162,7 @@ def _wrap(text: str, width: int = 26, lines: int = 2) -> list[str]:
 def case_map(case: Case) -> CaseMap:
     """Layers by distance from the start step; unreachable steps go in a last layer."""
     by_id = {step.id: step for step in case.steps}
-    level: dict[str, int] = {}
-    queue = [case.start] if case.start in by_id else []
-    if queue:
-        level[case.start] = 0
-    while queue:
-        step = by_id[queue.pop(0)]
-        for choice in step.choices:
-            if choice.next in by_id and choice.next not in level:
-                level[choice.next] = level[step.id] + 1
-                queue.append(choice.next)
+    level = case.depths()
     last = max(level.values(), default=-1) + 1
     for step in case.steps:
         level.setdefault(step.id, last)
@@ -207,10 +199,9 @@ def case_map(case: Case) -> CaseMap:
     return CaseMap(case, width, height, list(nodes.values()), edges)
 
 
-def render_reference(content: Content, add: Callable[..., None]) -> Any:
-    """Add the contributor pages through ``add`` (render's page adder); return the nav section."""
-    from .render import NavEntry, page_meta
-
+def render_reference(content: Content, sink: PageSink) -> NavEntry:
+    """Add the contributor pages through ``sink``; return their navigation section."""
+    add = sink.add
     section = NavEntry(SECTION)
     add(
         "contributors/fields.md.j2",
@@ -233,7 +224,6 @@ def render_reference(content: Content, add: Callable[..., None]) -> Any:
             "Scenario maps",
             meta=page_meta("Scenario maps", searchable=False),
             by_module=by_module,
-            map_path=map_path,
         )
         for module, maps in by_module:
             for one in maps:
@@ -248,8 +238,3 @@ def render_reference(content: Content, add: Callable[..., None]) -> Any:
                 )
         section.children.append(NavEntry("Scenario maps", "contributors/maps.md"))
     return section
-
-
-def map_path(case: Case) -> str:
-    """The page with the map of ``case`` (linked from the scenario maps list)."""
-    return f"contributors/maps/{case.id}.md"

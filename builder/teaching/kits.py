@@ -5,7 +5,7 @@ carry a number and the statement, never the approach), the trainer's sheets (pri
 each role play's debrief card, each drill's answer key by card number, the knowledge check's
 key), a sign-in sheet, an evaluation form (a short knowledge check to take before and after,
 then reaction questions) and a certificate of attendance. The same data feeds the trainer
-pages of the site (``builder/trainer.py``) and the PDFs (``builder/handouts.py``).
+pages of the site (``builder/pages/trainer.py``) and the PDFs (``builder/handouts.py``).
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from .model import Drill, Item, Module, Quiz, RolePlay, Statement
-from .render import drill_choices
-from .validate import Content
+from ..model import Drill, Item, Module, Quiz, RolePlay, Statement
+from ..pages.items import drill_choices
+from ..validate import Content
 
 #: Questions in a knowledge check: short enough to take in five minutes, twice.
 CHECK_SIZE = 5
@@ -181,18 +181,6 @@ FORMS = [
     ("evaluation", "Evaluation form", "Evaluation form"),
     ("certificate", "Certificate of attendance", "Certificate"),
 ]
-
-
-def sorting_path(module: Module, drill: Drill) -> str:
-    return f"trainer/{module.id}/{drill.id}-sorting.md"
-
-
-def sheets_path(module: Module) -> str:
-    return f"trainer/{module.id}/trainer-sheets.md"
-
-
-def form_path(module: Module, form: str) -> str:
-    return f"trainer/{module.id}/{form}.md"
 
 
 def has_sheets(activities: ActivityKit) -> bool:

@@ -1,0 +1,1 @@
+"""What every page family shares: addresses, navigation, markup filters, the Jinja environment."""
