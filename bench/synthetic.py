@@ -200,10 +200,16 @@ def _module(base: dict[str, Any], module_id: str, number: int, items: list[str])
     module["title"] = f"Synthetic module {number}"
     module["items"] = items
     linked = 0
-    for entry in (module.get("facilitator") or {}).get("run_sheet") or []:
+    renamed: dict[str, str] = {}
+    facilitator = module.get("facilitator") or {}
+    for entry in facilitator.get("run_sheet") or []:
         if "item" in entry:
-            entry["item"] = items[linked % len(items)]
+            renamed[entry["item"]] = entry["item"] = items[linked % len(items)]
             linked += 1
+    # The items to keep when time is short name run-sheet items: they follow them too.
+    if facilitator.get("keep_when_short"):
+        kept = [renamed[old] for old in facilitator["keep_when_short"] if old in renamed]
+        facilitator["keep_when_short"] = list(dict.fromkeys(kept))
     return module
 
 
